@@ -1,0 +1,56 @@
+/* main.c — the `necstgen` dispatcher: global flags, then one subcommand per file. */
+#include <stdio.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "cli/commands.h"
+#include "core/log.h"
+#include "core/outfile.h"
+
+static const ng_command commands[] = {
+    {"extract", "per-packet and per-flow feature tables (CSV) from captures", ng_cmd_extract},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: necstgen [-q|-v] <command> [options]\n\ncommands:\n");
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'necstgen <command> --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet")) {
+            ng_log_set_level(NG_LOG_WARN);
+        } else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+            ng_log_set_level(NG_LOG_DEBUG);
+        } else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(argv[i], "--version")) {
+            printf("necstgen %s\n", NG_VERSION);
+            return 0;
+        } else {
+            fprintf(stderr, "necstgen: unknown option '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    openblas_set_num_threads(1);
+    ng_outfile_install_signal_handlers();
+    for (size_t c = 0; c < N_COMMANDS; c++)
+        if (!strcmp(argv[i], commands[c].name))
+            return commands[c].run(argc - i, argv + i);
+    fprintf(stderr, "necstgen: unknown command '%s'\n", argv[i]);
+    usage(stderr);
+    return 2;
+}

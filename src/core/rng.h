@@ -1,0 +1,38 @@
+/* rng.h — the seeded random generator behind every random draw (xoshiro256**).
+ *
+ * Seeded through splitmix64, so any 64-bit seed gives a well-mixed state. Independent
+ * streams (one per flow, per thread, per restart) come from ng_rng_stream(seed, id),
+ * so results never depend on the order in which streams are consumed. */
+#ifndef NG_CORE_RNG_H
+#define NG_CORE_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct ng_rng {
+    uint64_t s[4];
+} ng_rng;
+
+void ng_rng_seed(ng_rng *rng, uint64_t seed);
+/* A generator for stream `id` of `seed`: statistically independent of other ids. */
+void ng_rng_stream(ng_rng *rng, uint64_t seed, uint64_t id);
+
+uint64_t ng_rng_u64(ng_rng *rng);
+/* Uniform in [0, 1) with 53 random bits. */
+double ng_rng_uniform(ng_rng *rng);
+/* Uniform integer in [0, n), unbiased (n > 0). */
+uint64_t ng_rng_below(ng_rng *rng, uint64_t n);
+/* Standard normal N(0, 1) (Marsaglia polar method; no cached spare, so draws are
+ * a pure function of the state). */
+double ng_rng_normal(ng_rng *rng);
+/* Gamma(shape, 1) for shape > 0 (Marsaglia–Tsang). */
+double ng_rng_gamma(ng_rng *rng, double shape);
+/* Exponential with rate 1. */
+double ng_rng_exponential(ng_rng *rng);
+/* Index i with probability w[i] / sum(w); weights >= 0, not all zero.
+ * Returns n-1 if rounding leaves the draw past the end. */
+size_t ng_rng_categorical(ng_rng *rng, const double *w, size_t n);
+/* Fisher–Yates shuffle of an index array. */
+void ng_rng_shuffle(ng_rng *rng, size_t *idx, size_t n);
+
+#endif

@@ -1,0 +1,33 @@
+/* test_util.h — helpers shared by the cmocka tests: fixture paths, temp dirs. */
+#ifndef NG_TEST_UTIL_H
+#define NG_TEST_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+/* Path of a file under ../shared/data, or NULL when that folder (or file) is absent:
+ * callers then skip() so a user's clone without shared/ still passes. */
+const char *ng_test_shared(const char *relpath);
+/* Path of a file under tests/data (always present). */
+const char *ng_test_data(const char *relpath);
+/* A fresh empty temporary directory (removed by ng_test_cleanup_tmpdir). */
+const char *ng_test_tmpdir(void);
+void ng_test_cleanup_tmpdir(void);
+/* Path joined into the temporary directory. */
+const char *ng_test_tmp(const char *name);
+/* Write len bytes to path; asserts on failure. */
+void ng_test_write_file(const char *path, const void *data, size_t len);
+/* Read a whole file (caller frees); asserts on failure. */
+uint8_t *ng_test_read_file(const char *path, size_t *len);
+/* Run a shell command, return its exit status (or -1). */
+int ng_test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Skip the current test unless the shared file exists; yields its path. */
+#define NG_REQUIRE_SHARED(var, rel) \
+    const char *var = ng_test_shared(rel); \
+    if (!var) { skip(); return; }
+
+#endif
