@@ -16,6 +16,7 @@ typedef struct ng_progress {
     double start_s, last_draw_s;
     bool enabled;
     uint32_t calls_since_check;
+    uint32_t check_every; /* calls between clock reads, adapted to the call rate */
 } ng_progress;
 
 void ng_progress_start(ng_progress *p, const char *label, const char *unit, uint64_t total);
