@@ -1,0 +1,41 @@
+/* gradcheck.h — compare an analytic gradient with central finite differences.
+ *
+ * The caller gives the array being differentiated (parameters or inputs), the analytic
+ * gradient of the loss with respect to it, and a callback that recomputes the loss from
+ * the current contents of that array (forward pass only; it must not draw fresh random
+ * numbers). Each checked element x_i is moved by +-h, restored exactly afterwards, and
+ *   numeric_i = (L(x_i + h) - L(x_i - h)) / 2h,   optionally refined by Richardson
+ *   extrapolation (4 D(h/2) - D(h)) / 3, which cancels the h^2 error term and lets h be
+ *   large enough to rise above float32 rounding.
+ *   rel_err_i = |a_i - n_i| / max(|a_i|, |n_i|, floor)
+ * The floor keeps elements whose true gradient is ~0 (dead units, unused weights) from
+ * dividing rounding noise by nothing; the result reports the worst element. */
+#ifndef NG_NN_GRADCHECK_H
+#define NG_NN_GRADCHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef double (*ng_loss_fn)(void *ctx);
+
+typedef struct ng_gradcheck_opts {
+    double step;       /* h; default 1e-2 */
+    double floor;      /* denominator floor; default 1e-3 */
+    bool richardson;   /* default true */
+    size_t max_checks; /* check at most this many elements, evenly strided (0 = all) */
+} ng_gradcheck_opts;
+
+typedef struct ng_gradcheck_result {
+    double max_rel_err;
+    size_t worst_index;
+    double worst_analytic, worst_numeric;
+    size_t checked;
+} ng_gradcheck_result;
+
+/* Fill opts with the defaults above. */
+void ng_gradcheck_defaults(ng_gradcheck_opts *opts);
+/* Check analytic[i] against the numeric derivative for x[i]; returns the worst error. */
+double ng_gradcheck(float *x, const float *analytic, size_t n, ng_loss_fn loss, void *ctx,
+                    const ng_gradcheck_opts *opts, ng_gradcheck_result *result);
+
+#endif
