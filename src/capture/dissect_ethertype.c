@@ -1,0 +1,59 @@
+/* dissect_ethertype.c — the ethertype switch: VLAN tags (802.1Q 0x8100, 802.1ad 0x88A8,
+ * pre-standard QinQ 0x9100/0x9200), Cisco MetaData/SGT (0x8909), then IPv4, IPv6, ARP
+ * or an opaque layer.
+ *
+ * Tags are peeled in a loop; each consumes bytes, so the loop ends with the frame. The
+ * Cisco MetaData header is 8 bytes: version, length, option type/length, the SGT, and
+ * the ethertype of what it carries. */
+#include "capture/dissect_internal.h"
+#include "capture/dissect_link.h"
+
+enum {
+    ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_ARP = 0x0806, ETHERTYPE_IPV6 = 0x86DD,
+    ETHERTYPE_8021Q = 0x8100, ETHERTYPE_8021AD = 0x88A8,
+    ETHERTYPE_QINQ_9100 = 0x9100, ETHERTYPE_QINQ_9200 = 0x9200,
+    ETHERTYPE_CISCO_MD = 0x8909,
+    VLAN_TAG = 4, CISCO_MD_HDR = 8, VLAN_ID_MASK = 0x0FFF
+};
+
+static bool is_vlan_tag(uint16_t type)
+{
+    return type == ETHERTYPE_8021Q || type == ETHERTYPE_8021AD ||
+           type == ETHERTYPE_QINQ_9100 || type == ETHERTYPE_QINQ_9200;
+}
+
+void ng_dissect_ethertype(ng_dissection *d, uint32_t off, uint16_t ethertype)
+{
+    ng_packet *pkt = d->pkt;
+    for (;;) {
+        if (is_vlan_tag(ethertype)) {
+            if (!ng_dissect_need(d, off, VLAN_TAG))
+                return;
+            ng_push_layer(pkt, NG_LAYER_VLAN);
+            if (pkt->vlan_depth == 0)
+                pkt->vlan_id = ng_get16(d->data + off) & VLAN_ID_MASK;
+            if (pkt->vlan_depth < UINT8_MAX)
+                pkt->vlan_depth++;
+            ethertype = ng_get16(d->data + off + 2);
+            off += VLAN_TAG;
+        } else if (ethertype == ETHERTYPE_CISCO_MD) {
+            if (!ng_dissect_need(d, off, CISCO_MD_HDR))
+                return;
+            ng_push_layer(pkt, NG_LAYER_SGT);
+            ethertype = ng_get16(d->data + off + CISCO_MD_HDR - 2);
+            off += CISCO_MD_HDR;
+        } else {
+            break;
+        }
+        pkt->l2_len = (uint16_t)off;
+    }
+
+    pkt->ethertype = ethertype;
+    pkt->l2_len = (uint16_t)off;
+    switch (ethertype) {
+    case ETHERTYPE_IPV4: ng_dissect_ipv4(d, off); break;
+    case ETHERTYPE_IPV6: ng_dissect_ipv6(d, off); break;
+    case ETHERTYPE_ARP: ng_dissect_arp(d, off); break;
+    default: ng_dissect_opaque_l3(d, off); break;
+    }
+}

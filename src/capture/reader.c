@@ -1,0 +1,219 @@
+/* reader.c — pcap and pcapng files through libpcap, one dissected packet at a time.
+ *
+ * Before libpcap sees the file we check it ourselves (exists, is a regular file, not
+ * empty, starts with a known magic, has a whole file header), so that each failure gets
+ * its own clear message. Records come from pcap_next_ex with nanosecond timestamps.
+ * For error messages we note the byte offset of each record before reading it (ftell on
+ * libpcap's stream; glibc answers from its buffer, without a system call).
+ *
+ * Zero-length records (caplen 0) are returned as packets with no layers. */
+#include "capture/reader.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "capture/dissect.h"
+
+enum {
+    PCAP_FILE_HDR = 24, PCAPNG_MIN_SHB = 28, MAGIC_BYTES = 4, SHOWN_BYTES = 8
+};
+
+struct ng_reader {
+    pcap_t *pcap;
+    FILE *fp;            /* libpcap's stream, for offsets */
+    char *path;
+    uint32_t linktype;
+    uint64_t file_size;
+    bool pcapng;
+    int64_t last_ts_ns;
+    int64_t record_offset; /* where the record being read starts (pcapng: its block) */
+    ng_reader_stats stats;
+};
+
+typedef enum capture_kind { KIND_UNKNOWN, KIND_PCAP, KIND_PCAPNG } capture_kind;
+
+static capture_kind kind_of_magic(const uint8_t m[MAGIC_BYTES])
+{
+    static const uint8_t pcap_magics[][MAGIC_BYTES] = {
+        { 0xA1, 0xB2, 0xC3, 0xD4 }, { 0xD4, 0xC3, 0xB2, 0xA1 }, /* microseconds */
+        { 0xA1, 0xB2, 0x3C, 0x4D }, { 0x4D, 0x3C, 0xB2, 0xA1 }, /* nanoseconds */
+        { 0xA1, 0xB2, 0xCD, 0x34 }, { 0x34, 0xCD, 0xB2, 0xA1 }, /* Kuznetsov's patch */
+    };
+    static const uint8_t pcapng_magic[MAGIC_BYTES] = { 0x0A, 0x0D, 0x0D, 0x0A };
+    for (size_t i = 0; i < sizeof pcap_magics / sizeof pcap_magics[0]; i++)
+        if (memcmp(m, pcap_magics[i], MAGIC_BYTES) == 0)
+            return KIND_PCAP;
+    if (memcmp(m, pcapng_magic, MAGIC_BYTES) == 0)
+        return KIND_PCAPNG;
+    return KIND_UNKNOWN;
+}
+
+static void hex_bytes(const uint8_t *b, size_t n, char *out, size_t outlen)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && used + 4 < outlen; i++)
+        used += (size_t)snprintf(out + used, outlen - used, "%s%02x", i ? " " : "", b[i]);
+}
+
+/* Stat and sniff the file: every refusal before libpcap gets its own message. */
+static ng_status check_file(const char *path, uint64_t *size, capture_kind *kind,
+                            ng_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return ng_fail(err, NG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return ng_fail(err, NG_EIO, "%s: is a directory, not a capture file", path);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return ng_fail(err, NG_EIO, "%s: cannot open: %s", path, strerror(errno));
+    uint8_t head[SHOWN_BYTES];
+    size_t got = fread(head, 1, sizeof head, fp);
+    bool read_error = ferror(fp);
+    fclose(fp);
+    if (read_error)
+        return ng_fail(err, NG_EIO, "%s: cannot read: %s", path, strerror(errno));
+    *size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+    if (got == 0)
+        return ng_fail(err, NG_EFORMAT, "%s: is empty (0 bytes), not a capture", path);
+
+    char hex[3 * SHOWN_BYTES + 1];
+    hex_bytes(head, got, hex, sizeof hex);
+    *kind = got >= MAGIC_BYTES ? kind_of_magic(head) : KIND_UNKNOWN;
+    if (*kind == KIND_UNKNOWN)
+        return ng_fail(err, NG_EFORMAT,
+                       "%s: not a pcap or pcapng capture (bad magic; file starts with %s)",
+                       path, hex);
+    uint64_t need = *kind == KIND_PCAP ? PCAP_FILE_HDR : PCAPNG_MIN_SHB;
+    if (S_ISREG(st.st_mode) && *size < need)
+        return ng_fail(err, NG_EFORMAT,
+                       "%s: truncated file header: %" PRIu64 " bytes, a %s header needs %" PRIu64,
+                       path, *size, *kind == KIND_PCAP ? "pcap" : "pcapng", need);
+    return NG_OK;
+}
+
+static ng_status open_pcap(ng_reader *r, ng_error *err)
+{
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    r->pcap = pcap_open_offline_with_tstamp_precision(r->path, PCAP_TSTAMP_PRECISION_NANO,
+                                                       errbuf);
+    if (!r->pcap)
+        return ng_fail(err, NG_EFORMAT, "%s: cannot read capture header: %s", r->path, errbuf);
+    r->fp = pcap_file(r->pcap);
+    r->linktype = (uint32_t)pcap_datalink(r->pcap);
+    if (!ng_linktype_supported(r->linktype)) {
+        const char *name = pcap_datalink_val_to_name((int)r->linktype);
+        return ng_fail(err, NG_EUNSUPPORTED, "%s: unsupported link type %" PRIu32 " (%s)",
+                       r->path, r->linktype, name ? name : "unknown to libpcap");
+    }
+    return NG_OK;
+}
+
+ng_status ng_reader_open(ng_reader **out, const char *path, ng_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return ng_fail(err, NG_EINVAL, "no capture file given");
+    uint64_t size = 0;
+    capture_kind kind = KIND_UNKNOWN;
+    ng_status st = check_file(path, &size, &kind, err);
+    if (st != NG_OK)
+        return st;
+
+    ng_reader *r = calloc(1, sizeof *r);
+    char *copy = strdup(path);
+    if (!r || !copy) {
+        free(r);
+        free(copy);
+        return ng_fail(err, NG_ENOMEM, "%s: out of memory opening the capture", path);
+    }
+    r->path = copy;
+    r->file_size = size;
+    r->pcapng = kind == KIND_PCAPNG;
+    r->last_ts_ns = INT64_MIN;
+    st = open_pcap(r, err);
+    if (st != NG_OK) {
+        ng_reader_close(r);
+        return st;
+    }
+    *out = r;
+    return NG_OK;
+}
+
+static ng_status record_error(ng_reader *r, ng_error *err)
+{
+    const char *why = pcap_geterr(r->pcap);
+    uint64_t number = r->stats.packets + 1;
+    if (r->record_offset >= 0)
+        return ng_fail(err, NG_EFORMAT, "%s: packet %" PRIu64 " (%s at byte offset %" PRId64
+                       "): %s", r->path, number, r->pcapng ? "block" : "record header",
+                       r->record_offset, why);
+    return ng_fail(err, NG_EFORMAT, "%s: packet %" PRIu64 ": %s", r->path, number, why);
+}
+
+static void count_packet(ng_reader *r, const ng_packet *pkt)
+{
+    ng_reader_stats *s = &r->stats;
+    s->packets++;
+    if (pkt->anomalies & NG_PKT_TRUNCATED)
+        s->truncated++;
+    if (pkt->anomalies & NG_PKT_MALFORMED)
+        s->malformed++;
+    if (pkt->ts_ns < r->last_ts_ns)
+        s->out_of_order++;
+    r->last_ts_ns = pkt->ts_ns;
+}
+
+ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, bool *got,
+                         ng_error *err)
+{
+    *got = false;
+    if (data)
+        *data = NULL;
+    struct pcap_pkthdr *hdr;
+    const u_char *bytes;
+    r->record_offset = r->fp ? (int64_t)ftello(r->fp) : -1;
+    int rc = pcap_next_ex(r->pcap, &hdr, &bytes);
+    if (rc == PCAP_ERROR_BREAK) {
+        r->stats.bytes_read = r->file_size;
+        return NG_OK;
+    }
+    if (rc != 1)
+        return record_error(r, err);
+
+    /* With nanosecond precision libpcap puts nanoseconds in tv_usec. */
+    pkt->ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 + (int64_t)hdr->ts.tv_usec;
+    pkt->number = r->stats.packets + 1;
+    pkt->caplen = hdr->caplen;
+    pkt->wirelen = hdr->len;
+    pkt->linktype = r->linktype;
+    ng_dissect(pkt, bytes);
+    count_packet(r, pkt);
+    if (r->record_offset >= 0)
+        r->stats.bytes_read = (uint64_t)r->record_offset;
+    if (data)
+        *data = bytes;
+    *got = true;
+    return NG_OK;
+}
+
+const char *ng_reader_path(const ng_reader *r) { return r->path; }
+uint32_t ng_reader_linktype(const ng_reader *r) { return r->linktype; }
+uint64_t ng_reader_file_size(const ng_reader *r) { return r->file_size; }
+const ng_reader_stats *ng_reader_get_stats(const ng_reader *r) { return &r->stats; }
+
+void ng_reader_close(ng_reader *r)
+{
+    if (!r)
+        return;
+    if (r->pcap)
+        pcap_close(r->pcap);
+    free(r->path);
+    free(r);
+}
