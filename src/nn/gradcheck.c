@@ -6,8 +6,9 @@
 
 void ng_gradcheck_defaults(ng_gradcheck_opts *opts)
 {
-    opts->step = 1e-2;
-    opts->floor = 1e-3;
+    opts->step = 3e-2;
+    opts->floor_abs = 1e-6;
+    opts->floor_rel = 1e-2;
     opts->richardson = true;
     opts->max_checks = 0;
 }
@@ -52,9 +53,16 @@ double ng_gradcheck(float *x, const float *analytic, size_t n, ng_loss_fn loss, 
     ng_gradcheck_result r;
     memset(&r, 0, sizeof r);
     size_t stride = (o.max_checks && n > o.max_checks) ? n / o.max_checks : 1;
+    double amax = 0.0, diff2 = 0.0, a2 = 0.0, n2 = 0.0;
+    for (size_t i = 0; i < n; i++)
+        amax = fmax(amax, fabs(analytic[i]));
+    double floor = fmax(o.floor_abs, o.floor_rel * amax);
     for (size_t i = 0; i < n; i += stride) {
         double num = numeric_derivative(&x[i], &o, loss, ctx);
-        double e = relative_error(analytic[i], num, o.floor);
+        double e = relative_error(analytic[i], num, floor);
+        diff2 += (analytic[i] - num) * (analytic[i] - num);
+        a2 += (double)analytic[i] * analytic[i];
+        n2 += num * num;
         if (e > r.max_rel_err || r.checked == 0) {
             r.max_rel_err = e;
             r.worst_index = i;
@@ -63,6 +71,8 @@ double ng_gradcheck(float *x, const float *analytic, size_t n, ng_loss_fn loss, 
         }
         r.checked++;
     }
+    double denom = sqrt(fmax(a2, n2));
+    r.vector_rel_err = denom > 0.0 ? sqrt(diff2) / denom : 0.0;
     if (result)
         *result = r;
     return r.max_rel_err;

@@ -7,9 +7,13 @@
  *   numeric_i = (L(x_i + h) - L(x_i - h)) / 2h,   optionally refined by Richardson
  *   extrapolation (4 D(h/2) - D(h)) / 3, which cancels the h^2 error term and lets h be
  *   large enough to rise above float32 rounding.
- *   rel_err_i = |a_i - n_i| / max(|a_i|, |n_i|, floor)
- * The floor keeps elements whose true gradient is ~0 (dead units, unused weights) from
- * dividing rounding noise by nothing; the result reports the worst element. */
+ *   rel_err_i = |a_i - n_i| / max(|a_i|, |n_i|, floor),
+ *   floor = max(floor_abs, floor_rel * max_j |a_j|).
+ * A float32 forward pass rounds each loss evaluation at ~1e-7 of its size, so a finite
+ * difference cannot resolve a derivative far below the gradient's own scale; the floor
+ * measures such elements (dead units, saturated gates, unused weights) against 1% of
+ * the largest gradient instead of dividing rounding noise by ~0. The result also gives
+ * the whole-vector error ||a - n|| / max(||a||, ||n||) and the worst element. */
 #ifndef NG_NN_GRADCHECK_H
 #define NG_NN_GRADCHECK_H
 
@@ -19,14 +23,16 @@
 typedef double (*ng_loss_fn)(void *ctx);
 
 typedef struct ng_gradcheck_opts {
-    double step;       /* h; default 1e-2 */
-    double floor;      /* denominator floor; default 1e-3 */
+    double step;       /* h; default 3e-2 */
+    double floor_abs;  /* default 1e-6 */
+    double floor_rel;  /* default 1e-2 */
     bool richardson;   /* default true */
     size_t max_checks; /* check at most this many elements, evenly strided (0 = all) */
 } ng_gradcheck_opts;
 
 typedef struct ng_gradcheck_result {
     double max_rel_err;
+    double vector_rel_err; /* ||a - n||_2 / max(||a||_2, ||n||_2) over checked elements */
     size_t worst_index;
     double worst_analytic, worst_numeric;
     size_t checked;
