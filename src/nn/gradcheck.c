@@ -6,7 +6,8 @@
 
 void ng_gradcheck_defaults(ng_gradcheck_opts *opts)
 {
-    opts->step = 3e-2;
+    opts->step = 1e-1;
+    opts->levels = 5;
     opts->floor_abs = 1e-6;
     opts->floor_rel = 1e-2;
     opts->richardson = true;
@@ -26,14 +27,30 @@ static double central_difference(float *xi, double h, ng_loss_fn loss, void *ctx
     return (l_up - l_down) / ((double)up - (double)down);
 }
 
+/* Richardson-refined estimates R_k from central differences at steps h / 2^k; the
+ * answer is taken where two consecutive estimates agree best: large steps suffer
+ * truncation (or cross a ReLU kink), small steps drown in float32 rounding, and the
+ * most self-consistent pair sits between the two. */
 static double numeric_derivative(float *xi, const ng_gradcheck_opts *o, ng_loss_fn loss,
                                  void *ctx)
 {
-    double d_h = central_difference(xi, o->step, loss, ctx);
+    enum { MAX_LEVELS = 12 };
+    int levels = o->levels < 2 ? 2 : (o->levels > MAX_LEVELS ? MAX_LEVELS : o->levels);
+    double d[MAX_LEVELS], r[MAX_LEVELS];
+    double h = o->step;
+    for (int k = 0; k < levels; k++, h /= 2)
+        d[k] = central_difference(xi, h, loss, ctx);
     if (!o->richardson)
-        return d_h;
-    double d_half = central_difference(xi, o->step / 2, loss, ctx);
-    return (4.0 * d_half - d_h) / 3.0;
+        return d[0];
+    for (int k = 0; k + 1 < levels; k++)
+        r[k] = (4.0 * d[k + 1] - d[k]) / 3.0;
+    if (levels == 2)
+        return r[0];
+    int best = 0;
+    for (int k = 1; k + 2 < levels; k++)
+        if (fabs(r[k] - r[k + 1]) < fabs(r[best] - r[best + 1]))
+            best = k;
+    return 0.5 * (r[best] + r[best + 1]);
 }
 
 static double relative_error(double a, double num, double floor)

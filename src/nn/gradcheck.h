@@ -4,9 +4,11 @@
  * gradient of the loss with respect to it, and a callback that recomputes the loss from
  * the current contents of that array (forward pass only; it must not draw fresh random
  * numbers). Each checked element x_i is moved by +-h, restored exactly afterwards, and
- *   numeric_i = (L(x_i + h) - L(x_i - h)) / 2h,   optionally refined by Richardson
- *   extrapolation (4 D(h/2) - D(h)) / 3, which cancels the h^2 error term and lets h be
- *   large enough to rise above float32 rounding.
+ *   D(h) = (L(x_i + h) - L(x_i - h)) / 2h   at h = step, step/2, ... (`levels` steps),
+ *   R_k  = (4 D(h_k / 2) - D(h_k)) / 3       (Richardson: cancels the h^2 error term),
+ *   numeric_i = mean of the two consecutive R_k that agree best.
+ * Large steps carry truncation error or cross a ReLU kink; small ones drown in float32
+ * rounding; the most self-consistent pair lies between, found per element.
  *   rel_err_i = |a_i - n_i| / max(|a_i|, |n_i|, floor),
  *   floor = max(floor_abs, floor_rel * max_j |a_j|).
  * A float32 forward pass rounds each loss evaluation at ~1e-7 of its size, so a finite
@@ -23,10 +25,11 @@
 typedef double (*ng_loss_fn)(void *ctx);
 
 typedef struct ng_gradcheck_opts {
-    double step;       /* h; default 3e-2 */
+    double step;       /* largest h; default 1e-1 */
+    int levels;        /* steps tried (halving), 2..12; default 5 */
     double floor_abs;  /* default 1e-6 */
     double floor_rel;  /* default 1e-2 */
-    bool richardson;   /* default true */
+    bool richardson;   /* default true; false: plain D(step) */
     size_t max_checks; /* check at most this many elements, evenly strided (0 = all) */
 } ng_gradcheck_opts;
 
