@@ -42,7 +42,7 @@ size_t ng_build_arp_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec)
 size_t ng_build_llc_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec)
 {
     size_t body = NG_LLC_HEADER_LEN + (size_t)spec->payload_len;
-    if (body > LLC_MAX_LENGTH)
+    if (body > LLC_MAX_LENGTH || (spec->llc_control & 3) != 3)
         return 0;
     size_t l2 = ng_eth_header_len(spec);
     size_t frame = l2 + body;

@@ -19,7 +19,8 @@ size_t ng_build_arp_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec);
 
 /* Ethernet 802.3 / LLC (DSAP llc_dsap, SSAP llc_ssap, control llc_control) followed by
  * payload_len opaque bytes; the 802.3 length field states 3 + payload_len, which must
- * stay below 0x0600 (1536) to remain a length and not an ethertype. */
+ * stay below 0x0600 (1536) to remain a length and not an ethertype. The header is the
+ * 3-byte unnumbered form, so llc_control must have its low two bits set (0x03 = UI). */
 size_t ng_build_llc_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec);
 
 #endif
