@@ -1,10 +1,13 @@
 /* dissect_ethertype.c — the ethertype switch: VLAN tags (802.1Q 0x8100, 802.1ad 0x88A8,
- * pre-standard QinQ 0x9100/0x9200), Cisco MetaData/SGT (0x8909), then IPv4, IPv6, ARP
- * or an opaque layer.
+ * pre-standard QinQ 0x9100/0x9200), Cisco MetaData/SGT (0x8909), MPLS (0x8847/0x8848),
+ * then IPv4, IPv6, ARP or an opaque layer.
  *
  * Tags are peeled in a loop; each consumes bytes, so the loop ends with the frame. The
  * Cisco MetaData header is 8 bytes: version, length, option type/length, the SGT, and
- * the ethertype of what it carries. */
+ * the ethertype of what it carries. MPLS does not say what it carries; after the bottom
+ * label we guess as Wireshark does: first nibble 4 is IPv4, 6 is IPv6, 0 is a pseudowire
+ * control word followed by an Ethernet frame (nested at most NG_MAX_INNER_FRAMES deep,
+ * so a crafted frame cannot recurse without end); anything else stays opaque. */
 #include "capture/dissect_internal.h"
 #include "capture/dissect_link.h"
 
@@ -12,9 +15,54 @@ enum {
     ETHERTYPE_IPV4 = 0x0800, ETHERTYPE_ARP = 0x0806, ETHERTYPE_IPV6 = 0x86DD,
     ETHERTYPE_8021Q = 0x8100, ETHERTYPE_8021AD = 0x88A8,
     ETHERTYPE_QINQ_9100 = 0x9100, ETHERTYPE_QINQ_9200 = 0x9200,
-    ETHERTYPE_CISCO_MD = 0x8909,
-    VLAN_TAG = 4, CISCO_MD_HDR = 8, VLAN_ID_MASK = 0x0FFF
+    ETHERTYPE_CISCO_MD = 0x8909, ETHERTYPE_MPLS = 0x8847, ETHERTYPE_MPLS_MC = 0x8848,
+    VLAN_TAG = 4, CISCO_MD_HDR = 8, VLAN_ID_MASK = 0x0FFF,
+    MPLS_ENTRY = 4, MPLS_BOTTOM = 0x01, PW_CONTROL_WORD = 4, NG_MAX_INNER_FRAMES = 2
 };
+
+/* What the bottom of an MPLS stack carries, from its first nibble. */
+static void dissect_mpls_payload(ng_dissection *d, uint32_t off)
+{
+    if (!ng_dissect_need(d, off, 1))
+        return;
+    switch (d->data[off] >> 4) {
+    case 4:
+        d->pkt->ethertype = ETHERTYPE_IPV4;
+        d->pkt->l2_len = (uint16_t)off;
+        ng_dissect_ipv4(d, off);
+        break;
+    case 6:
+        d->pkt->ethertype = ETHERTYPE_IPV6;
+        d->pkt->l2_len = (uint16_t)off;
+        ng_dissect_ipv6(d, off);
+        break;
+    case 0:
+        if (d->inner_frames < NG_MAX_INNER_FRAMES) {
+            d->inner_frames++;
+            ng_dissect_ethernet(d, off + PW_CONTROL_WORD);
+            break;
+        }
+        /* fall through */
+    default:
+        ng_dissect_opaque_l3(d, off);
+        break;
+    }
+}
+
+static void dissect_mpls(ng_dissection *d, uint32_t off)
+{
+    for (;;) {
+        if (!ng_dissect_need(d, off, MPLS_ENTRY))
+            return;
+        ng_push_layer(d->pkt, NG_LAYER_MPLS);
+        bool bottom = d->data[off + 2] & MPLS_BOTTOM;
+        off += MPLS_ENTRY;
+        d->pkt->l2_len = (uint16_t)off;
+        if (bottom)
+            break;
+    }
+    dissect_mpls_payload(d, off);
+}
 
 static bool is_vlan_tag(uint16_t type)
 {
@@ -51,6 +99,7 @@ void ng_dissect_ethertype(ng_dissection *d, uint32_t off, uint16_t ethertype)
     pkt->ethertype = ethertype;
     pkt->l2_len = (uint16_t)off;
     switch (ethertype) {
+    case ETHERTYPE_MPLS: case ETHERTYPE_MPLS_MC: dissect_mpls(d, off); break;
     case ETHERTYPE_IPV4: ng_dissect_ipv4(d, off); break;
     case ETHERTYPE_IPV6: ng_dissect_ipv6(d, off); break;
     case ETHERTYPE_ARP: ng_dissect_arp(d, off); break;

@@ -16,6 +16,7 @@ typedef struct ng_dissection {
     const uint8_t *data;
     uint32_t caplen;
     uint32_t wirelen; /* never less than caplen */
+    uint8_t inner_frames; /* Ethernet frames nested in MPLS pseudowires so far */
 } ng_dissection;
 
 static inline uint16_t ng_get16(const uint8_t *p)

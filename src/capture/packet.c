@@ -51,6 +51,7 @@ const char *ng_layer_name(ng_layer layer)
         [NG_LAYER_TCP] = "tcp",       [NG_LAYER_UDP] = "udp",
         [NG_LAYER_ICMP] = "icmp",     [NG_LAYER_ICMPV6] = "icmpv6",
         [NG_LAYER_OTHER_L3] = "l3",   [NG_LAYER_OTHER_L4] = "l4",
+        [NG_LAYER_MPLS] = "mpls",
     };
     if ((unsigned)layer >= NG_LAYER_COUNT)
         return "?";

@@ -30,6 +30,8 @@ typedef enum ng_layer {
     NG_LAYER_ICMPV6,
     NG_LAYER_OTHER_L3, /* an ethertype we do not dissect (kept opaque) */
     NG_LAYER_OTHER_L4, /* an IP protocol we do not dissect (kept opaque) */
+    NG_LAYER_MPLS,     /* one MPLS label stack entry (one per label); may carry IP or,
+                          as a pseudowire, a whole inner Ethernet frame */
     NG_LAYER_COUNT
 } ng_layer;
 
