@@ -147,9 +147,12 @@ static void print_counts(FILE *out, const char *label, const char *const *names,
                          const uint64_t *counts, size_t n)
 {
     fprintf(out, "  %-10s", label);
+    const char *sep = " ";
     for (size_t i = 0; i < n; i++)
-        if (counts[i])
-            fprintf(out, " %s %" PRIu64 ",", names[i], counts[i]);
+        if (counts[i]) {
+            fprintf(out, "%s%s %" PRIu64, sep, names[i], counts[i]);
+            sep = ", ";
+        }
     fprintf(out, "\n");
 }
 
@@ -161,9 +164,10 @@ static void print_classes(FILE *out, const ng_extract_stats *s)
         if (!s->flows_by_class[c])
             continue;
         if (shown && shown % 4 == 0)
-            fprintf(out, "\n  %-10s", "");
-        fprintf(out, " %s %" PRIu64 " (%" PRIu64 " pkt),", ng_app_class_name((ng_app_class)c),
-                s->flows_by_class[c], s->packets_by_class[c]);
+            fprintf(out, ",\n  %-10s", "");
+        fprintf(out, "%s%s %" PRIu64 " (%" PRIu64 " pkt)", shown % 4 ? ", " : " ",
+                ng_app_class_name((ng_app_class)c), s->flows_by_class[c],
+                s->packets_by_class[c]);
         shown++;
     }
     fprintf(out, "\n");
@@ -192,7 +196,7 @@ static void print_summary(const extract_args *a, const ng_extract_stats *s, doub
                  " alive at once\n", s->flows, s->noflow_streams, s->max_active_flows);
     fprintf(out, "  %-10s", "protocols:");
     for (size_t i = 0; i < s->n_protos; i++)
-        fprintf(out, " %s %" PRIu64 ",", s->protos[i].name, s->protos[i].flows);
+        fprintf(out, "%s%s %" PRIu64, i ? ", " : " ", s->protos[i].name, s->protos[i].flows);
     fprintf(out, "\n");
     print_classes(out, s);
     static const char *const starts[] = {"syn", "syn-ack", "midstream", "none"};
