@@ -216,6 +216,33 @@ static void test_degenerate_data_never_nan(void **state)
     ng_log_set_sink(NULL, NULL);
 }
 
+static void test_extreme_values_fail_cleanly(void **state)
+{
+    (void)state;
+    int warnings = 0;
+    ng_log_set_sink(quiet, &warnings);
+    /* Squared distances overflow double: either a clean NG_ENUMERIC or finite output. */
+    double x[40];
+    for (int i = 0; i < 40; i++)
+        x[i] = (i % 3 ? 1e200 : -1e200) * (1.0 + 0.01 * i);
+    for (int cov = 0; cov < 2; cov++) {
+        ng_gmm_options opt = ng_gmm_default_options();
+        opt.cov_type = (ng_gmm_cov)cov;
+        ng_gmm *g = NULL;
+        ng_error err = {0};
+        ng_status st = ng_gmm_fit(x, 20, 2, 2, &opt, &g, &err);
+        if (st == NG_OK)
+            assert_all_finite(g);
+        else {
+            assert_int_equal(st, NG_ENUMERIC);
+            assert_non_null(strstr(err.msg, "gmm: "));
+            assert_null(g);
+        }
+        ng_gmm_free(g);
+    }
+    ng_log_set_sink(NULL, NULL);
+}
+
 static void test_rejects_bad_input(void **state)
 {
     (void)state;
@@ -348,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_diag_recovers_means_and_bic_picks_3),
         cmocka_unit_test(test_select_stops_early),
         cmocka_unit_test(test_degenerate_data_never_nan),
+        cmocka_unit_test(test_extreme_values_fail_cleanly),
         cmocka_unit_test(test_rejects_bad_input),
         cmocka_unit_test(test_sampling_reproduces_moments),
         cmocka_unit_test(test_density_and_predict),
