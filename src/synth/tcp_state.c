@@ -271,24 +271,25 @@ static uint32_t clamp_to_mss(const ng_tcp_flow *f, emitter *em, int dir, uint32_
     return mss;
 }
 
-/* Keep the data strictly inside the receiver's window (touching the edge would be a
- * "window full"): first let the receiver acknowledge what is in flight, then clamp. */
-static uint32_t fit_window(ng_tcp_flow *f, emitter *em, int dir, uint32_t len)
+/* Keep the data (and a FIN's sequence number) strictly inside the receiver's window
+ * (touching the edge would be a "window full"): first let the receiver acknowledge what
+ * is in flight, then clamp. */
+static uint32_t fit_window(ng_tcp_flow *f, emitter *em, int dir, uint32_t len, bool fin)
 {
     ng_tcp_side *s = &f->side[dir], *peer = &f->side[!dir];
     uint64_t rwnd = peer->rwnd;
     uint64_t in_flight = (uint32_t)(s->snd_nxt - s->snd_una);
-    if (in_flight + len < rwnd)
+    if (in_flight + len + fin < rwnd)
         return len;
     if (in_flight > 0) {
         count(em, NG_TCP_FIX_WINDOW_ACK_INSERTED);
         emit(f, em, !dir, NG_TCP_ACK, 0, window_field(f, !dir, false), true);
         rwnd = peer->rwnd;
     }
-    if (len < rwnd)
+    if (len + fin < rwnd)
         return len;
     count(em, NG_TCP_FIX_PAYLOAD_CLAMPED);
-    return rwnd > 0 ? (uint32_t)(rwnd - 1) : 0;
+    return rwnd > 1u + fin ? (uint32_t)(rwnd - 1 - fin) : 0;
 }
 
 /* A pure ACK that acknowledges nothing new is a duplicate ACK: drop it. */
@@ -309,7 +310,7 @@ static void send_proposal(ng_tcp_flow *f, emitter *em, const ng_tcp_proposal *p,
         return;
     }
     if (len)
-        len = fit_window(f, em, dir, len);
+        len = fit_window(f, em, dir, len, (flags & NG_TCP_FIN) != 0);
     if (!len && (flags & NG_TCP_PSH)) {
         flags &= (uint8_t)~NG_TCP_PSH;
         count(em, NG_TCP_FIX_FLAGS_REMOVED);

@@ -1,0 +1,500 @@
+/* test_tcp_conversation.c — whole generated TCP connections, end to end.
+ *
+ * Proposals go through the state machine, segments through the frame builder, frames
+ * through our dissector, and an independent checker (written from the TCP rules, not
+ * from tcp_state.c) verifies 100% of segments: seq/ack continuity both ways, ACK on
+ * everything after the first SYN, handshake order, no data after FIN, nothing after
+ * close, no duplicate ACKs, data inside the advertised window, timestamps echoed.
+ * The same captures are written as pcap and, when tshark is installed, must show zero
+ * malformed frames, zero warning/error expert items and zero TCP analysis flags. */
+#include "test_util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "capture/dissect.h"
+#include "core/rng.h"
+#include "synth/frame_builder.h"
+#include "synth/tcp_state.h"
+
+/* ---- frames in memory, written as one pcap (nanosecond format) ---- */
+
+typedef struct capture {
+    uint8_t *bytes;   /* concatenated frames */
+    size_t used, cap;
+    ng_packet *pkts;  /* dissected, with ts_ns */
+    uint32_t *flow_of;
+    size_t n, n_cap;
+} capture;
+
+static void capture_add(capture *c, const uint8_t *frame, size_t len, int64_t ts, uint32_t flow)
+{
+    if (c->used + len > c->cap) {
+        c->cap = (c->cap + len) * 2;
+        c->bytes = realloc(c->bytes, c->cap);
+        assert_non_null(c->bytes);
+    }
+    if (c->n == c->n_cap) {
+        c->n_cap = c->n_cap ? c->n_cap * 2 : 256;
+        c->pkts = realloc(c->pkts, c->n_cap * sizeof *c->pkts);
+        c->flow_of = realloc(c->flow_of, c->n_cap * sizeof *c->flow_of);
+        assert_true(c->pkts && c->flow_of);
+    }
+    ng_packet *p = &c->pkts[c->n];
+    memset(p, 0, sizeof *p);
+    p->linktype = NG_DLT_EN10MB;
+    p->caplen = p->wirelen = (uint32_t)len;
+    ng_dissect(p, frame);
+    p->ts_ns = ts;
+    assert_int_equal(p->anomalies, 0);
+    c->flow_of[c->n++] = flow;
+    memcpy(c->bytes + c->used, frame, len);
+    c->used += len;
+}
+
+static void put32(FILE *f, uint32_t v) { fwrite(&v, 4, 1, f); }
+
+static void capture_write_pcap(const capture *c, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    put32(f, 0xa1b23c4d); /* nanosecond pcap, host order */
+    uint16_t ver[2] = {2, 4};
+    fwrite(ver, 2, 2, f);
+    put32(f, 0), put32(f, 0), put32(f, 65535), put32(f, 1);
+    size_t off = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const ng_packet *p = &c->pkts[i];
+        put32(f, (uint32_t)(p->ts_ns / 1000000000)), put32(f, (uint32_t)(p->ts_ns % 1000000000));
+        put32(f, p->caplen), put32(f, p->caplen);
+        fwrite(c->bytes + off, 1, p->caplen, f);
+        off += p->caplen;
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+static void capture_free(capture *c)
+{
+    free(c->bytes), free(c->pkts), free(c->flow_of);
+    memset(c, 0, sizeof *c);
+}
+
+/* ---- generating flows ---- */
+
+typedef struct gen {
+    capture cap;
+    ng_tcp_fixes fixes;
+    uint64_t proposals, emitted, inserted;
+} gen;
+
+static ng_frame_spec flow_spec(uint32_t flow, int dir)
+{
+    ng_frame_spec s;
+    memset(&s, 0, sizeof s);
+    const uint8_t client_mac[6] = {0x00, 0x10, 0x5a, 0, 0, 1}, server_mac[6] = {0, 0x60, 8, 0, 0, 2};
+    ng_addr client = {.family = 4, .bytes = {172, 16, (uint8_t)(flow >> 8), (uint8_t)flow}};
+    ng_addr server = {.family = 4, .bytes = {192, 168, 1, 80}};
+    memcpy(s.src_mac, dir ? server_mac : client_mac, 6);
+    memcpy(s.dst_mac, dir ? client_mac : server_mac, 6);
+    s.src = dir ? server : client;
+    s.dst = dir ? client : server;
+    s.sport = dir ? 80 : (uint16_t)(20000 + flow);
+    s.dport = dir ? (uint16_t)(20000 + flow) : 80;
+    s.ttl = 64;
+    s.dont_fragment = true;
+    return s;
+}
+
+static void gen_segments(gen *g, uint32_t flow, const ng_tcp_segment *segs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        ng_frame_spec s = flow_spec(flow, segs[i].dir);
+        ng_tcp_segment_to_spec(&segs[i], &s);
+        s.ip_id = (uint16_t)g->cap.n;
+        uint8_t frame[2048];
+        size_t len = ng_build_tcp_frame(frame, sizeof frame, &s);
+        assert_true(len > 0);
+        capture_add(&g->cap, frame, len, segs[i].ts_ns, flow);
+        g->emitted++;
+        g->inserted += segs[i].inserted;
+    }
+}
+
+static void gen_flow(gen *g, const ng_tcp_config *cfg, uint32_t flow,
+                     const ng_tcp_proposal *props, size_t n, int64_t end_ts)
+{
+    ng_tcp_flow f;
+    ng_tcp_flow_init(&f, cfg, 2022, flow);
+    ng_tcp_segment segs[NG_TCP_MAX_EMIT];
+    for (size_t i = 0; i < n; i++) {
+        gen_segments(g, flow, segs, ng_tcp_step(&f, &props[i], segs, &g->fixes));
+        g->proposals++;
+    }
+    gen_segments(g, flow, segs, ng_tcp_finish(&f, end_ts, segs, &g->fixes));
+}
+
+/* ---- the independent checker ---- */
+
+typedef struct side_check {
+    bool known, sent, fin;
+    uint32_t next;      /* next sequence number expected from this side */
+    uint32_t acked;     /* highest ack the other side sent for it */
+    uint32_t last_ack;  /* this side's last ack field */
+    uint32_t rwnd;      /* bytes this side's last window allows */
+    uint32_t tsval;
+    bool ts_seen;
+    uint8_t syn_opts;
+} side_check;
+
+typedef struct flow_check {
+    side_check s[2];
+    uint32_t client_port;
+    bool closed, handshake, scaled;
+    uint8_t wscale[2];
+    size_t count;
+    int64_t last_ts;
+} flow_check;
+
+#define CHECK(cond, ...) do { if (!(cond)) { snprintf(why, 200, __VA_ARGS__); return false; } } while (0)
+
+static bool check_syn(flow_check *fc, int d, const ng_packet *p, char *why)
+{
+    side_check *me = &fc->s[d], *peer = &fc->s[!d];
+    CHECK(fc->handshake, "SYN in a mid-stream flow");
+    CHECK(!me->sent, "second SYN from side %d", d);
+    CHECK(p->payload_len == 0, "payload on SYN");
+    if (d == 0) {
+        CHECK(fc->count == 0, "client SYN is not the first segment");
+        CHECK(!(p->tcp_flags & NG_TCP_ACK), "ACK on the client SYN");
+        CHECK(!(p->tcp_opts & NG_TCPOPT_TIMESTAMP) || p->tsecr == 0, "TSecr on SYN");
+    } else {
+        CHECK(peer->sent && (p->tcp_flags & NG_TCP_ACK), "SYN/ACK before SYN or without ACK");
+        CHECK((p->tcp_opts & ~NG_TCPOPT_MSS & ~peer->syn_opts) == 0, "SYN/ACK option not offered");
+        fc->scaled = (p->tcp_opts & peer->syn_opts & NG_TCPOPT_WSCALE) != 0;
+    }
+    me->syn_opts = p->tcp_opts;
+    fc->wscale[d] = p->wscale;
+    return true;
+}
+
+static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
+{
+    int d = p->sport == fc->client_port ? 0 : 1;
+    side_check *me = &fc->s[d], *peer = &fc->s[!d];
+    uint8_t fl = p->tcp_flags;
+    bool syn = fl & NG_TCP_SYN, fin = fl & NG_TCP_FIN, rst = fl & NG_TCP_RST, ack = fl & NG_TCP_ACK;
+    CHECK(!fc->closed, "segment after the connection closed");
+    CHECK(p->ts_ns >= fc->last_ts, "time went backwards");
+    CHECK(!(fl & (NG_TCP_URG | NG_TCP_ECE | NG_TCP_CWR)), "unsupported flag");
+    CHECK(!(syn && (fin || rst)), "SYN with FIN/RST");
+    CHECK(fc->count > 0 || !fc->handshake || (syn && d == 0), "handshake flow does not open with SYN");
+    if (syn && !check_syn(fc, d, p, why))
+        return false;
+    if (!syn)
+        CHECK(ack || (rst && !peer->sent && fc->handshake), "ACK missing");
+    bool reset_of_syn = rst && !me->sent && fc->handshake && p->seq == 0;
+    if (me->known && !reset_of_syn)
+        CHECK(p->seq == me->next, "side %d seq %u, expected %u", d, p->seq, me->next);
+    else if (!me->known)
+        CHECK(!fc->handshake || syn || reset_of_syn, "first segment of side %d is not a SYN", d);
+    if (ack) {
+        if (peer->known)
+            CHECK(p->ack == peer->next, "side %d ack %u, expected %u", d, p->ack, peer->next);
+        peer->known = true, peer->next = p->ack, peer->acked = p->ack;
+    }
+    CHECK(!(me->fin && (p->payload_len || fin)), "data or FIN after FIN");
+    CHECK(!(rst && p->payload_len), "payload on RST");
+    CHECK(p->payload_len || syn || fin || rst || !me->sent || p->ack != me->last_ack,
+          "duplicate ACK from side %d", d);
+    if (!reset_of_syn) {
+        me->next = (me->known ? me->next : p->seq) + p->payload_len + syn + fin;
+        me->known = true;
+    }
+    if (p->payload_len && peer->rwnd)
+        CHECK((uint32_t)(me->next - me->acked) < peer->rwnd, "data past the receiver's window");
+    if (p->tcp_opts & NG_TCPOPT_TIMESTAMP) {
+        CHECK(!me->ts_seen || (int32_t)(p->tsval - me->tsval) >= 0, "TSval went backwards");
+        CHECK(syn && d == 0 ? p->tsecr == 0 : !peer->ts_seen || p->tsecr == peer->tsval, "TSecr does not echo");
+        me->tsval = p->tsval, me->ts_seen = true;
+    }
+    me->rwnd = syn || !fc->scaled ? p->window : (uint32_t)p->window << fc->wscale[d];
+    me->fin |= fin;
+    me->sent = true;
+    me->last_ack = ack ? p->ack : me->last_ack;
+    fc->closed = rst || (me->fin && peer->fin && me->acked == me->next && peer->acked == peer->next);
+    fc->last_ts = p->ts_ns;
+    fc->count++;
+    return true;
+}
+
+/* Check every segment of one flow; returns the number of segments checked. */
+static size_t check_flow(const capture *c, uint32_t flow, bool handshake, bool *closed)
+{
+    flow_check fc;
+    memset(&fc, 0, sizeof fc);
+    fc.client_port = 20000 + flow;
+    fc.handshake = handshake;
+    char why[200];
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->flow_of[i] != flow)
+            continue;
+        if (!check_segment(&fc, &c->pkts[i], why))
+            fail_msg("flow %u, frame %zu: %s", flow, i + 1, why);
+    }
+    if (closed)
+        *closed = fc.closed;
+    return fc.count;
+}
+
+/* ---- tshark ---- */
+
+static bool have_tshark(void)
+{
+    return ng_test_run("command -v tshark >/dev/null 2>&1") == 0;
+}
+
+static long tshark_count(const char *pcap, const char *filter)
+{
+    const char *out = ng_test_tmp("tshark.count");
+    int rc = ng_test_run("tshark -r '%s' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "
+                         "-o udp.check_checksum:TRUE -Y '%s' 2>/dev/null | wc -l > '%s'",
+                         pcap, filter, out);
+    assert_int_equal(rc, 0);
+    size_t len;
+    char *text = (char *)ng_test_read_file(out, &len);
+    long n = strtol(text, NULL, 10);
+    free(text);
+    return n;
+}
+
+static void assert_tshark_clean(const char *pcap, size_t frames)
+{
+    if (!have_tshark())
+        return;
+    assert_int_equal(tshark_count(pcap, "frame"), (long)frames);
+    assert_int_equal(tshark_count(pcap, "_ws.malformed"), 0);
+    /* Warnings and errors, except the "Connection reset" warning every RST carries. */
+    assert_int_equal(tshark_count(pcap, "_ws.expert.severity >= 6291456 && !tcp.flags.reset"), 0);
+    assert_int_equal(tshark_count(pcap, "_ws.expert.severity >= 8388608"), 0);
+    assert_int_equal(tshark_count(pcap, "tcp.analysis.flags && !tcp.analysis.window_update"), 0);
+    assert_int_equal(tshark_count(pcap, "tcp.checksum.status != 1 || ip.checksum.status != 1"), 0);
+}
+
+/* ---- scripted conversations ---- */
+
+#define MS 1000000LL
+
+static void test_http_like_conversation_with_fin(void **state)
+{
+    (void)state;
+    ng_tcp_config cfg;
+    ng_tcp_config_default(&cfg);
+    int64_t t = 1000 * 1000 * MS;
+    const ng_tcp_proposal props[] = {
+        {t, 0, NG_TCP_SYN, 0, 0},
+        {t + 1 * MS, 1, NG_TCP_SYN | NG_TCP_ACK, 0, 0},
+        {t + 2 * MS, 0, NG_TCP_ACK, 0, 0},
+        {t + 3 * MS, 0, NG_TCP_PSH | NG_TCP_ACK, 0, 300},
+        {t + 4 * MS, 1, NG_TCP_ACK, 0, 1448},
+        {t + 5 * MS, 1, NG_TCP_ACK, 0, 1448},
+        {t + 6 * MS, 0, NG_TCP_ACK, 0, 0},
+        {t + 7 * MS, 1, NG_TCP_PSH | NG_TCP_ACK, 0, 700},
+        {t + 8 * MS, 1, NG_TCP_FIN | NG_TCP_ACK, 0, 0},
+        {t + 9 * MS, 0, NG_TCP_FIN | NG_TCP_ACK, 0, 0},
+        {t + 10 * MS, 1, NG_TCP_ACK, 0, 0},
+    };
+    gen g;
+    memset(&g, 0, sizeof g);
+    gen_flow(&g, &cfg, 1, props, 11, t + 20 * MS);
+    assert_int_equal(g.cap.n, 11);            /* valid as proposed: */
+    assert_int_equal(ng_tcp_fixes_total(&g.fixes), 0); /* nothing corrected */
+    bool closed;
+    assert_int_equal(check_flow(&g.cap, 1, true, &closed), 11);
+    assert_true(closed);
+    assert_int_equal(g.cap.pkts[3].payload_len, 300);
+    assert_int_equal(g.cap.pkts[4].ack, g.cap.pkts[3].seq + 300);
+    const char *path = ng_test_tmp("fin.pcap");
+    capture_write_pcap(&g.cap, path);
+    assert_tshark_clean(path, 11);
+    capture_free(&g.cap);
+    ng_test_cleanup_tmpdir();
+}
+
+static void test_reset_cases(void **state)
+{
+    (void)state;
+    ng_tcp_config cfg;
+    ng_tcp_config_default(&cfg);
+    int64_t t = 5000 * MS;
+    gen g;
+    memset(&g, 0, sizeof g);
+    /* 1: refused connection (SYN, RST/ACK with seq 0). */
+    const ng_tcp_proposal refused[] = {{t, 0, NG_TCP_SYN, 0, 0}, {t + MS, 1, NG_TCP_RST | NG_TCP_ACK, 0, 0}};
+    gen_flow(&g, &cfg, 1, refused, 2, t + 2 * MS);
+    /* 2: reset mid-conversation by the client, then proposals after close. */
+    const ng_tcp_proposal aborted[] = {
+        {t, 0, NG_TCP_SYN, 0, 0}, {t + MS, 1, NG_TCP_SYN | NG_TCP_ACK, 0, 0},
+        {t + 2 * MS, 0, NG_TCP_ACK | NG_TCP_PSH, 0, 200}, {t + 3 * MS, 1, NG_TCP_ACK, 0, 900},
+        {t + 4 * MS, 0, NG_TCP_RST, 0, 0}, {t + 5 * MS, 1, NG_TCP_ACK, 0, 100},
+    };
+    gen_flow(&g, &cfg, 2, aborted, 6, t + 9 * MS);
+    /* 3: teardown by RST from ng_tcp_finish. */
+    ng_tcp_config rst_cfg = cfg;
+    rst_cfg.teardown_rst = true;
+    gen_flow(&g, &rst_cfg, 3, aborted, 4, t + 9 * MS);
+    assert_int_equal(g.fixes.n[NG_TCP_FIX_AFTER_CLOSE_DROPPED], 1);
+    assert_int_equal(g.fixes.n[NG_TCP_FIX_ACK_ADDED], 1);   /* the client's bare RST */
+    assert_int_equal(g.fixes.n[NG_TCP_FIX_TEARDOWN_APPENDED], 1);
+    for (uint32_t f = 1; f <= 3; f++) {
+        bool closed;
+        check_flow(&g.cap, f, true, &closed);
+        assert_true(closed);
+    }
+    assert_int_equal(g.cap.pkts[1].seq, 0);
+    assert_int_equal(g.cap.pkts[1].ack, g.cap.pkts[0].seq + 1);
+    const char *path = ng_test_tmp("rst.pcap");
+    capture_write_pcap(&g.cap, path);
+    assert_tshark_clean(path, g.cap.n);
+    capture_free(&g.cap);
+    ng_test_cleanup_tmpdir();
+}
+
+static void test_midstream_flow(void **state)
+{
+    (void)state;
+    ng_tcp_config cfg;
+    ng_tcp_config_default(&cfg);
+    cfg.handshake = false;
+    int64_t t = 7000 * MS;
+    const ng_tcp_proposal props[] = {
+        {t, 1, NG_TCP_ACK, 0, 1448}, {t + MS, 1, NG_TCP_ACK, 0, 1448}, {t + 2 * MS, 0, NG_TCP_ACK, 0, 0},
+        {t + 3 * MS, 0, NG_TCP_SYN | NG_TCP_ACK, 0, 40}, {t + 4 * MS, 1, NG_TCP_PSH | NG_TCP_ACK, 0, 10},
+    };
+    gen g;
+    memset(&g, 0, sizeof g);
+    gen_flow(&g, &cfg, 4, props, 5, t + 10 * MS);
+    assert_int_equal(g.fixes.n[NG_TCP_FIX_SYN_REMOVED], 1);
+    assert_int_equal(g.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED], 0);
+    bool closed;
+    assert_int_equal(check_flow(&g.cap, 4, false, &closed), 5 + 3); /* + FIN, FIN, ACK */
+    assert_true(closed);
+    for (size_t i = 0; i < g.cap.n; i++)
+        assert_false(g.cap.pkts[i].tcp_flags & NG_TCP_SYN);
+    const char *path = ng_test_tmp("mid.pcap");
+    capture_write_pcap(&g.cap, path);
+    assert_tshark_clean(path, g.cap.n);
+    capture_free(&g.cap);
+    ng_test_cleanup_tmpdir();
+}
+
+/* ---- fuzz: 10k random proposals over many flows ---- */
+
+static ng_tcp_proposal random_proposal(ng_rng *rng, int64_t *t)
+{
+    static const uint8_t common[] = {
+        NG_TCP_SYN, NG_TCP_SYN | NG_TCP_ACK, NG_TCP_ACK, NG_TCP_ACK | NG_TCP_PSH,
+        NG_TCP_FIN | NG_TCP_ACK, NG_TCP_RST, NG_TCP_RST | NG_TCP_ACK, 0};
+    ng_tcp_proposal p;
+    memset(&p, 0, sizeof p);
+    *t += (int64_t)ng_rng_below(rng, 3 * MS) - MS / 4; /* sometimes backwards */
+    p.ts_ns = *t;
+    p.dir = (uint8_t)ng_rng_below(rng, 2);
+    uint64_t r = ng_rng_below(rng, 100);
+    p.flags = r < 8 ? (uint8_t)ng_rng_u64(rng) : r < 30 ? NG_TCP_ACK
+            : common[ng_rng_below(rng, sizeof common)];
+    if (p.flags & NG_TCP_RST && ng_rng_below(rng, 3))
+        p.flags = NG_TCP_ACK; /* keep flows alive a little longer */
+    uint64_t l = ng_rng_below(rng, 10);
+    p.payload_len = l < 4 ? 0 : l < 8 ? (uint32_t)ng_rng_below(rng, 1500) : (uint32_t)ng_rng_below(rng, 70000);
+    p.window = ng_rng_below(rng, 10) == 0 ? (uint16_t)(1 + ng_rng_below(rng, 2000)) : 0;
+    return p;
+}
+
+static void random_config(ng_rng *rng, ng_tcp_config *cfg)
+{
+    ng_tcp_config_default(cfg);
+    cfg->handshake = ng_rng_below(rng, 4) != 0;
+    cfg->midstream_timestamps = ng_rng_below(rng, 2);
+    cfg->teardown_rst = ng_rng_below(rng, 5) == 0;
+    cfg->insert_gap_ns = (int64_t)ng_rng_below(rng, 100000);
+    for (int d = 0; d < 2; d++) {
+        cfg->side[d].syn_opts = (uint8_t)ng_rng_below(rng, 32) & ~NG_TCPOPT_SACK;
+        cfg->side[d].wscale = (uint8_t)ng_rng_below(rng, 15);
+        cfg->side[d].mss = (uint16_t)(536 + ng_rng_below(rng, 1000));
+        cfg->side[d].window = (uint32_t)(3000 + ng_rng_below(rng, 1u << 20));
+    }
+}
+
+static void test_random_proposals_always_valid(void **state)
+{
+    (void)state;
+    enum { PROPOSALS = 10000, CONFIGS = 16 };
+    ng_rng rng;
+    ng_rng_seed(&rng, 77);
+    ng_tcp_config cfgs[CONFIGS];
+    ng_error err;
+    for (int i = 0; i < CONFIGS; i++) {
+        random_config(&rng, &cfgs[i]);
+        assert_int_equal(ng_tcp_config_check(&cfgs[i], &err), NG_OK);
+    }
+    gen g;
+    memset(&g, 0, sizeof g);
+    ng_tcp_proposal *props = malloc(PROPOSALS * sizeof *props);
+    bool handshake[1200];
+    uint32_t flow = 0;
+    int64_t t = 100000 * MS;
+    for (size_t done = 0; done < PROPOSALS; flow++) {
+        size_t n = 1 + ng_rng_below(&rng, 40);
+        if (n > PROPOSALS - done)
+            n = PROPOSALS - done;
+        int64_t ft = t;
+        for (size_t i = 0; i < n; i++)
+            props[i] = random_proposal(&rng, &ft);
+        const ng_tcp_config *cfg = &cfgs[ng_rng_below(&rng, CONFIGS)];
+        handshake[flow] = cfg->handshake;
+        gen_flow(&g, cfg, flow, props, n, ft + MS);
+        done += n;
+        t += 50 * MS; /* flows one after another: the pcap stays in time order */
+    }
+    free(props);
+    const char *path = ng_test_tmp("fuzz.pcap"); /* written first: kept for a failure's post-mortem */
+    capture_write_pcap(&g.cap, path);
+    size_t checked = 0, closed_flows = 0;
+    for (uint32_t f = 0; f < flow; f++) {
+        bool closed;
+        checked += check_flow(&g.cap, f, handshake[f], &closed);
+        closed_flows += closed;
+    }
+    assert_int_equal(checked, g.cap.n); /* 100% of segments checked */
+    /* Every correction is counted: emitted = proposals - dropped + inserted. */
+    uint64_t dropped = g.fixes.n[NG_TCP_FIX_AFTER_CLOSE_DROPPED] + g.fixes.n[NG_TCP_FIX_DUP_ACK_DROPPED];
+    uint64_t inserted = g.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED] +
+                        g.fixes.n[NG_TCP_FIX_WINDOW_ACK_INSERTED] + g.fixes.n[NG_TCP_FIX_TEARDOWN_APPENDED];
+    assert_int_equal(g.proposals, PROPOSALS);
+    assert_int_equal(g.emitted, g.proposals - dropped + inserted);
+    assert_int_equal(g.inserted, inserted);
+    for (int k = 0; k < NG_TCP_FIX_COUNT; k++) {
+        if (getenv("NG_TEST_VERBOSE"))
+            printf("%-24s %llu\n", ng_tcp_fix_name((ng_tcp_fix)k), (unsigned long long)g.fixes.n[k]);
+        assert_true(g.fixes.n[k] > 0); /* the fuzz exercises every kind */
+    }
+    if (getenv("NG_TEST_VERBOSE"))
+        printf("flows %u, segments %zu, closed %zu\n", flow, g.cap.n, closed_flows);
+    assert_tshark_clean(path, g.cap.n);
+    capture_free(&g.cap);
+    if (getenv("NG_TEST_VERBOSE"))
+        printf("kept %s\n", path);
+    else
+        ng_test_cleanup_tmpdir();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_http_like_conversation_with_fin),
+        cmocka_unit_test(test_reset_cases),
+        cmocka_unit_test(test_midstream_flow),
+        cmocka_unit_test(test_random_proposals_always_valid),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
