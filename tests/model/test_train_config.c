@@ -1,0 +1,109 @@
+/* test_train_config.c — hyperparameters: defaults are valid, JSON overrides work and
+ * round-trip, and bad config files are refused naming the file and the key. */
+#include "test_util.h"
+
+#include <string.h>
+
+#include "model/train_config.h"
+
+static ng_status apply_text(ng_train_config *cfg, const char *text, ng_error *err)
+{
+    json_error_t jerr;
+    json_t *obj = json_loads(text, 0, &jerr);
+    assert_non_null(obj);
+    ng_status st = ng_train_config_apply_json(cfg, obj, "test.json", err);
+    json_decref(obj);
+    return st;
+}
+
+static void test_defaults_are_valid(void **state)
+{
+    (void)state;
+    ng_train_config cfg;
+    ng_error err;
+    ng_train_config_default(&cfg);
+    assert_int_equal(ng_train_config_check(&cfg, &err), NG_OK);
+    assert_int_equal(cfg.packet.latent, 4);
+    assert_false(cfg.filter_classes);
+}
+
+static void test_overrides_and_round_trip(void **state)
+{
+    (void)state;
+    ng_train_config cfg, again;
+    ng_error err;
+    ng_train_config_default(&cfg);
+    assert_int_equal(apply_text(&cfg,
+                                "{\"seed\": 7, \"packet\": {\"latent\": 6, \"beta\": 0.25},"
+                                " \"flow\": {\"hidden\": 96}, \"apps\": [\"http\", \"dns\"]}",
+                                &err),
+                     NG_OK);
+    assert_int_equal(cfg.seed, 7);
+    assert_int_equal(cfg.packet.latent, 6);
+    assert_true(cfg.packet.beta == 0.25f);
+    assert_int_equal(cfg.flow.hidden, 96);
+    assert_true(cfg.filter_classes);
+    assert_true(cfg.keep_class[ng_app_class_from_name("http")]);
+    assert_true(cfg.keep_class[ng_app_class_from_name("dns")]);
+    assert_false(cfg.keep_class[ng_app_class_from_name("smtp")]);
+
+    json_t *json = ng_train_config_to_json(&cfg);
+    ng_train_config_default(&again);
+    assert_int_equal(ng_train_config_apply_json(&again, json, "round-trip", &err), NG_OK);
+    json_decref(json);
+    assert_memory_equal(&cfg, &again, sizeof cfg);
+}
+
+static void test_bad_configs_are_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *expect;
+    } cases[] = {
+        {"{\"sed\": 1}", "unknown setting 'sed'"},
+        {"{\"packet\": {\"latnet\": 3}}", "unknown setting 'packet.latnet'"},
+        {"{\"packet\": {\"latent\": 0}}", "'packet.latent' = 0 is outside"},
+        {"{\"packet\": {\"latent\": 2.5}}", "'packet.latent' must be an integer"},
+        {"{\"validation_fraction\": \"x\"}", "must be a number"},
+        {"{\"seed\": -1}", "must not be negative"},
+        {"{\"packet\": {\"k_min\": 9, \"k_max\": 3}}", "k_min (9) is larger than packet.k_max (3)"},
+        {"{\"apps\": [\"htp\"]}", "'apps'[0] is not a known application class"},
+        {"[1, 2]", "must be a JSON object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ng_train_config cfg;
+        ng_error err;
+        ng_train_config_default(&cfg);
+        assert_int_equal(apply_text(&cfg, cases[i].text, &err), NG_EINVAL);
+        if (!strstr(err.msg, cases[i].expect))
+            fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].expect);
+        assert_non_null(strstr(err.msg, "test.json"));
+    }
+}
+
+static void test_unparsable_file(void **state)
+{
+    (void)state;
+    const char *path = ng_test_tmp("bad.json");
+    ng_test_write_file(path, "{\"seed\": ", 9);
+    ng_train_config cfg;
+    ng_error err;
+    ng_train_config_default(&cfg);
+    assert_int_equal(ng_train_config_load_file(&cfg, path, &err), NG_EFORMAT);
+    assert_non_null(strstr(err.msg, "bad.json"));
+    assert_non_null(strstr(err.msg, "line 1"));
+    assert_int_equal(ng_train_config_load_file(&cfg, "/nonexistent.json", &err), NG_EFORMAT);
+    assert_non_null(strstr(err.msg, "/nonexistent.json"));
+    ng_test_cleanup_tmpdir();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_defaults_are_valid),
+        cmocka_unit_test(test_overrides_and_round_trip),
+        cmocka_unit_test(test_bad_configs_are_refused),
+        cmocka_unit_test(test_unparsable_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
