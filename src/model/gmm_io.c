@@ -35,7 +35,7 @@ ng_status ng_gmm_io_add(ng_model_writer *w, const char *prefix, const ng_gmm *g,
 }
 
 static ng_status get(const ng_model_file *m, const char *prefix, const char *field,
-                     uint32_t rank, const uint64_t *dims, const ng_tensor **t, ng_error *err)
+                     uint32_t rank, const uint64_t *dims, const ng_model_tensor **t, ng_error *err)
 {
     char name[NG_TENSOR_MAX_NAME + 32];
     ng_status st = tensor_name(name, sizeof name, prefix, field, err);
@@ -48,7 +48,7 @@ ng_status ng_gmm_io_load(const ng_model_file *m, const char *prefix, ng_gmm **ou
                          ng_error *err)
 {
     *out = NULL;
-    const ng_tensor *tw, *tm, *tc, *tf;
+    const ng_model_tensor *tw, *tm, *tc, *tf;
     ng_status st = get(m, prefix, "weights", 1, NULL, &tw, err);
     if (st == NG_OK)
         st = get(m, prefix, "means", 2, NULL, &tm, err);
@@ -61,7 +61,7 @@ ng_status ng_gmm_io_load(const ng_model_file *m, const char *prefix, ng_gmm **ou
     char name[NG_TENSOR_MAX_NAME + 32];
     if ((st = tensor_name(name, sizeof name, prefix, "covariances", err)) != NG_OK)
         return st;
-    const ng_tensor *probe = ng_model_file_find(m, name);
+    const ng_model_tensor *probe = ng_model_file_find(m, name);
     ng_gmm_cov cov = probe && probe->rank == 2 ? NG_GMM_DIAG : NG_GMM_FULL;
     if ((st = get(m, prefix, "covariances", cov == NG_GMM_FULL ? 3 : 2, cdims, &tc, err)) != NG_OK ||
         (st = get(m, prefix, "fit", 1, fdims, &tf, err)) != NG_OK)

@@ -40,14 +40,14 @@
 
 typedef enum ng_dtype { NG_DTYPE_F32 = 1, NG_DTYPE_F64 = 2 } ng_dtype;
 
-typedef struct ng_tensor {
+typedef struct ng_model_tensor {
     char *name;
     ng_dtype dtype;
     uint32_t rank;
     uint64_t dims[NG_TENSOR_MAX_RANK];
     size_t count; /* Π dims (1 for rank 0) */
     void *data;   /* host order: float[count] or double[count] */
-} ng_tensor;
+} ng_model_tensor;
 
 /* ---- writing ---- */
 
@@ -76,7 +76,7 @@ typedef struct ng_model_file {
     uint32_t version;
     json_t *header;    /* owned; a JSON object */
     size_t n_tensors;
-    ng_tensor *tensors;
+    ng_model_tensor *tensors;
     uint8_t checksum[NG_SHA256_LEN];
 } ng_model_file;
 
@@ -87,12 +87,12 @@ ng_status ng_model_file_decode(const uint8_t *bytes, size_t len, const char *lab
 void ng_model_file_free(ng_model_file *m);
 
 /* The tensor with this name, or NULL. */
-const ng_tensor *ng_model_file_find(const ng_model_file *m, const char *name);
+const ng_model_tensor *ng_model_file_find(const ng_model_file *m, const char *name);
 /* The tensor `name` with this dtype and rank, and, when dims is not NULL, exactly
  * these dimensions; otherwise NG_EFORMAT naming the file, the tensor, and the shape
  * found and expected (or that it is missing). */
 ng_status ng_model_file_tensor(const ng_model_file *m, const char *name, ng_dtype dtype,
-                               uint32_t rank, const uint64_t *dims, const ng_tensor **out,
+                               uint32_t rank, const uint64_t *dims, const ng_model_tensor **out,
                                ng_error *err);
 
 /* "float32" / "float64". */

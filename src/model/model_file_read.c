@@ -80,7 +80,7 @@ static ng_status read_json(cursor *c, ng_model_file *m, ng_error *err)
     return NG_OK;
 }
 
-static ng_status read_name(cursor *c, ng_tensor *t, size_t index, ng_error *err)
+static ng_status read_name(cursor *c, ng_model_tensor *t, size_t index, ng_error *err)
 {
     char what[96];
     snprintf(what, sizeof what, "the name of tensor %zu", index);
@@ -107,7 +107,7 @@ static ng_status read_name(cursor *c, ng_tensor *t, size_t index, ng_error *err)
     return NG_OK;
 }
 
-static ng_status read_shape(cursor *c, ng_tensor *t, ng_error *err)
+static ng_status read_shape(cursor *c, ng_model_tensor *t, ng_error *err)
 {
     char what[NG_TENSOR_MAX_NAME + 64];
     snprintf(what, sizeof what, "the shape of tensor '%s'", t->name);
@@ -141,7 +141,7 @@ static ng_status read_shape(cursor *c, ng_tensor *t, ng_error *err)
     return NG_OK;
 }
 
-static ng_status read_data(cursor *c, ng_tensor *t, ng_error *err)
+static ng_status read_data(cursor *c, ng_model_tensor *t, ng_error *err)
 {
     size_t size = ng_dtype_size(t->dtype), bytes = t->count * size;
     char what[NG_TENSOR_MAX_NAME + 64];
@@ -168,7 +168,7 @@ static ng_status read_data(cursor *c, ng_tensor *t, ng_error *err)
     return NG_OK;
 }
 
-static ng_status read_tensor(cursor *c, ng_tensor *t, size_t index, ng_error *err)
+static ng_status read_tensor(cursor *c, ng_model_tensor *t, size_t index, ng_error *err)
 {
     ng_status st = read_name(c, t, index, err);
     if (st == NG_OK)
@@ -183,7 +183,7 @@ static ng_status walk_tensors(cursor *c, uint64_t n, ng_error *err)
 {
     ng_status st = NG_OK;
     for (uint64_t i = 0; st == NG_OK && i < n; i++) {
-        ng_tensor t = {0};
+        ng_model_tensor t = {0};
         st = read_tensor(c, &t, (size_t)i, err);
         free(t.name);
     }
@@ -207,7 +207,7 @@ static ng_status read_tensors(cursor *c, ng_model_file *m, ng_error *err)
         return ng_fail(err, NG_ENOMEM, "%s: out of memory for %llu tensors", c->label,
                        (unsigned long long)n);
     for (size_t i = 0; i < (size_t)n; i++) {
-        ng_tensor *t = &m->tensors[i];
+        ng_model_tensor *t = &m->tensors[i];
         m->n_tensors = i + 1;
         if ((st = read_tensor(c, t, i, err)) != NG_OK)
             return st;
@@ -346,7 +346,7 @@ ng_status ng_model_file_load(const char *path, ng_model_file **out, ng_error *er
     return st;
 }
 
-const ng_tensor *ng_model_file_find(const ng_model_file *m, const char *name)
+const ng_model_tensor *ng_model_file_find(const ng_model_file *m, const char *name)
 {
     for (size_t i = 0; i < m->n_tensors; i++)
         if (strcmp(m->tensors[i].name, name) == 0)
@@ -365,11 +365,11 @@ static void format_shape(char *buf, size_t size, uint32_t rank, const uint64_t *
 }
 
 ng_status ng_model_file_tensor(const ng_model_file *m, const char *name, ng_dtype dtype,
-                               uint32_t rank, const uint64_t *dims, const ng_tensor **out,
+                               uint32_t rank, const uint64_t *dims, const ng_model_tensor **out,
                                ng_error *err)
 {
     *out = NULL;
-    const ng_tensor *t = ng_model_file_find(m, name);
+    const ng_model_tensor *t = ng_model_file_find(m, name);
     if (!t)
         return ng_fail(err, NG_EFORMAT, "%s: tensor '%s' is missing", m->path, name);
     if (t->dtype != dtype)

@@ -10,7 +10,7 @@
 
 struct ng_model_writer {
     json_t *header;
-    ng_tensor *tensors;
+    ng_model_tensor *tensors;
     size_t n, cap;
 };
 
@@ -75,7 +75,7 @@ static ng_status add_tensor(ng_model_writer *w, const char *name, ng_dtype dtype
     if (rank > NG_TENSOR_MAX_RANK)
         return ng_fail(err, NG_EINVAL, "model writer: tensor '%s' has rank %u (max %d)",
                        name, rank, NG_TENSOR_MAX_RANK);
-    ng_tensor t = {.dtype = dtype, .rank = rank, .count = 1};
+    ng_model_tensor t = {.dtype = dtype, .rank = rank, .count = 1};
     for (uint32_t i = 0; i < rank; i++) {
         t.dims[i] = dims[i];
         if (dims[i] && t.count > (SIZE_MAX / 8) / dims[i])
@@ -87,7 +87,7 @@ static ng_status add_tensor(ng_model_writer *w, const char *name, ng_dtype dtype
     t.data = malloc(bytes ? bytes : 1);
     if (w->n == w->cap) {
         size_t cap = w->cap ? 2 * w->cap : 16;
-        ng_tensor *grown = realloc(w->tensors, cap * sizeof *grown);
+        ng_model_tensor *grown = realloc(w->tensors, cap * sizeof *grown);
         if (grown) {
             w->tensors = grown;
             w->cap = cap;
@@ -116,12 +116,12 @@ ng_status ng_model_writer_add_f64(ng_model_writer *w, const char *name, uint32_t
     return add_tensor(w, name, NG_DTYPE_F64, rank, dims, data, err);
 }
 
-static size_t tensor_record_size(const ng_tensor *t)
+static size_t tensor_record_size(const ng_model_tensor *t)
 {
     return 2 + strlen(t->name) + 2 + 8 * (size_t)t->rank + t->count * ng_dtype_size(t->dtype);
 }
 
-static uint8_t *encode_tensor(uint8_t *p, const ng_tensor *t)
+static uint8_t *encode_tensor(uint8_t *p, const ng_model_tensor *t)
 {
     size_t name_len = strlen(t->name);
     ng_put_le(p, name_len, 2);

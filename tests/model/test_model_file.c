@@ -78,7 +78,7 @@ static void test_round_trip_exact(void **state)
     assert_true(json_equal(m->header, h));
     json_decref(h);
     assert_int_equal(m->n_tensors, 4);
-    const ng_tensor *t;
+    const ng_model_tensor *t;
     uint64_t wd[2] = {32, 4}, cd[3] = {2, 3, 3};
     assert_int_equal(ng_model_file_tensor(m, "vae.enc0.w", NG_DTYPE_F32, 2, wd, &t, &err), NG_OK);
     assert_memory_equal(t->data, enc_values, sizeof enc_values);
@@ -282,7 +282,7 @@ static void test_lookup_and_writer_checks(void **state)
     ng_model_file *m;
     ng_error err;
     assert_int_equal(ng_model_file_decode(bytes, len, LABEL, &m, &err), NG_OK);
-    const ng_tensor *t;
+    const ng_model_tensor *t;
     uint64_t wrong[2] = {4, 32};
     assert_int_equal(ng_model_file_tensor(m, "vae.enc0.w", NG_DTYPE_F32, 2, wrong, &t, &err),
                      NG_EFORMAT);
