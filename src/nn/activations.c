@@ -4,6 +4,10 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn/fastmath.h"
+
+#define BLOCK 4 /* lanes of ng_v4f */
+
 static const char *const activation_names[] = {"none", "relu", "leaky_relu", "tanh",
                                                "sigmoid"};
 
@@ -37,8 +41,11 @@ void ng_leaky_relu_backward(float *dinp, const float *dout, const float *inp, si
 
 void ng_tanh_forward(float *out, const float *inp, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        out[i] = tanhf(inp[i]);
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK)
+        ng_v4f_store(out + i, ng_fast_tanh4(ng_v4f_load(inp + i)));
+    for (; i < n; i++)
+        out[i] = ng_fast_tanhf(inp[i]);
 }
 
 void ng_tanh_backward(float *dinp, const float *dout, const float *out, size_t n)
@@ -49,8 +56,11 @@ void ng_tanh_backward(float *dinp, const float *dout, const float *out, size_t n
 
 void ng_sigmoid_forward(float *out, const float *inp, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        out[i] = ng_sigmoidf(inp[i]);
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK)
+        ng_v4f_store(out + i, ng_fast_sigmoid4(ng_v4f_load(inp + i)));
+    for (; i < n; i++)
+        out[i] = ng_fast_sigmoidf(inp[i]);
 }
 
 void ng_sigmoid_backward(float *dinp, const float *dout, const float *out, size_t n)

@@ -3,7 +3,8 @@
  * Each op is a pair over flat float arrays of n elements. Backward functions OVERWRITE
  * dinp with dout * f'(.), and allow dinp == dout (in place). tanh and sigmoid
  * differentiate through their saved output; (leaky) ReLU through its saved input.
- * Softmax works on `rows` rows of `cols` contiguous values. */
+ * Softmax works on `rows` rows of `cols` contiguous values. tanh and sigmoid use the
+ * vectorisable approximations of nn/fastmath.h (error ~1e-7). */
 #ifndef NG_NN_ACTIVATIONS_H
 #define NG_NN_ACTIVATIONS_H
 

@@ -10,6 +10,7 @@
 #include "nn/activations.h"
 #include "nn/dense.h"
 #include "nn/init.h"
+#include "nn/lstm_cell.h"
 
 static size_t layer_input_size(const ng_lstm *lstm, size_t l)
 {
@@ -108,20 +109,6 @@ static int step_is_padding(const ng_lstm *lstm, size_t t, size_t b)
     return lstm->lengths && (size_t)lstm->lengths[b] <= t;
 }
 
-/* Gate activations and the cell update for one row of one step. */
-static void cell_forward(float *G, float *c, float *h, float *th, const float *c_prev,
-                         size_t H)
-{
-    for (size_t j = 0; j < H; j++) {
-        float i = ng_sigmoidf(G[j]), f = ng_sigmoidf(G[H + j]);
-        float g = tanhf(G[2 * H + j]), o = ng_sigmoidf(G[3 * H + j]);
-        G[j] = i, G[H + j] = f, G[2 * H + j] = g, G[3 * H + j] = o;
-        c[j] = f * c_prev[j] + i * g;
-        th[j] = tanhf(c[j]);
-        h[j] = o * th[j];
-    }
-}
-
 static void layer_forward(ng_lstm *lstm, size_t l, const float *in)
 {
     size_t T = lstm->T, B = lstm->B, H = lstm->cfg.hidden_size, BH = B * H;
@@ -144,7 +131,7 @@ static void layer_forward(ng_lstm *lstm, size_t l, const float *in)
                 memcpy(c + b * H, c_prev + b * H, H * sizeof(float));
                 continue;
             }
-            cell_forward(G + b * 4 * H, c + b * H, h + b * H, lstm->tanh_c[l] + t * BH + b * H,
+            ng_lstm_cell_forward(G + b * 4 * H, c + b * H, h + b * H, lstm->tanh_c[l] + t * BH + b * H,
                          c_prev + b * H, H);
         }
     }
@@ -162,21 +149,6 @@ const float *ng_lstm_forward(ng_lstm *lstm, const float *x, const int *lengths, 
     return lstm->h[lstm->cfg.n_layers - 1] + B * lstm->cfg.hidden_size;
 }
 
-/* Gradients of one row of one step: dG from dh (total) and the running dc. */
-static void cell_backward(float *dG, float *dc_next, const float *G, const float *th,
-                          const float *c_prev, const float *dh, size_t H)
-{
-    for (size_t j = 0; j < H; j++) {
-        float i = G[j], f = G[H + j], g = G[2 * H + j], o = G[3 * H + j];
-        float dc = dc_next[j] + dh[j] * o * (1.0f - th[j] * th[j]);
-        dG[j] = dc * g * i * (1.0f - i);
-        dG[H + j] = dc * c_prev[j] * f * (1.0f - f);
-        dG[2 * H + j] = dc * i * (1.0f - g * g);
-        dG[3 * H + j] = dh[j] * th[j] * o * (1.0f - o);
-        dc_next[j] = dc * f;
-    }
-}
-
 static void step_backward(ng_lstm *lstm, size_t l, size_t t, const float *dout)
 {
     size_t B = lstm->B, H = lstm->cfg.hidden_size, BH = B * H;
@@ -190,7 +162,7 @@ static void step_backward(ng_lstm *lstm, size_t l, size_t t, const float *dout)
             memset(dG + b * 4 * H, 0, 4 * H * sizeof(float));
             continue;
         }
-        cell_backward(dG + b * 4 * H, lstm->dc_next + b * H, G + b * 4 * H,
+        ng_lstm_cell_backward(dG + b * 4 * H, lstm->dc_next + b * H, G + b * 4 * H,
                       lstm->tanh_c[l] + t * BH + b * H, lstm->c[l] + t * BH + b * H,
                       dh + b * H, H);
     }
@@ -264,21 +236,16 @@ const float *ng_lstm_step(const ng_lstm *lstm, ng_lstm_state *s, const float *x)
     size_t H = lstm->cfg.hidden_size;
     const float *in = x;
     for (size_t l = 0; l < lstm->cfg.n_layers; l++) {
-        float *h = s->h + l * H, *c = s->c + l * H, th;
+        float *h = s->h + l * H, *c = s->c + l * H;
         ng_dense_forward_vec(s->gates, in, ng_params_data(lstm->params, lstm->w_ih[l]),
                              ng_params_data(lstm->params, lstm->bias[l]),
                              layer_input_size(lstm, l), 4 * H);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)(4 * H), (int)H, 1.0f,
                     ng_params_data(lstm->params, lstm->w_hh[l]), (int)H, h, 1, 1.0f, s->gates,
                     1);
-        for (size_t j = 0; j < H; j++) {
-            float *G = s->gates;
-            float i = ng_sigmoidf(G[j]), f = ng_sigmoidf(G[H + j]);
-            float g = tanhf(G[2 * H + j]), o = ng_sigmoidf(G[3 * H + j]);
-            c[j] = f * c[j] + i * g;
-            th = tanhf(c[j]);
-            h[j] = o * th;
-        }
+        /* c_prev is read before c is written element by element, so in place is safe;
+         * tanh(c) goes to the gate scratch's spent input-gate slot. */
+        ng_lstm_cell_forward(s->gates, c, h, s->gates, c, H);
         in = h;
     }
     return s->h + (lstm->cfg.n_layers - 1) * H;

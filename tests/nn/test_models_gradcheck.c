@@ -23,6 +23,7 @@
 #include "nn/gradcheck.h"
 #include "nn/losses.h"
 #include "nn/lstm.h"
+#include "nn/lstm_cell.h"
 #include "nn/mlp.h"
 #include "nn/params.h"
 #include "nn/vae.h"
@@ -120,7 +121,7 @@ static void test_mlp_leaky_relu(void **state)
 
 /* ---- LSTM with masking and a softmax head ---- */
 
-enum { T = 7, B = 4, IN = 3, H = 5, V = 4 };
+enum { T = 7, B = 4, IN = 3, H = 10, V = 4 }; /* H = 10: 8 vector lanes + a scalar tail */
 
 typedef struct lstm_case {
     ng_lstm lstm;
@@ -204,6 +205,13 @@ static void test_lstm_one_layer(void **state)
     check_lstm(1);
 }
 
+static void test_lstm_portable_path(void **state)
+{
+    ng_lstm_cell_use_avx2(0); /* the 4-lane path every x86-64 (and other CPUs) has */
+    check_lstm(2);
+    ng_lstm_cell_use_avx2(1);
+}
+
 static void test_lstm_two_layers(void **state)
 {
     check_lstm(2);
@@ -211,6 +219,7 @@ static void test_lstm_two_layers(void **state)
 
 static void test_lstm_step_matches_sequence(void **state)
 {
+    printf("  AVX2 cell path in use: %d\n", ng_lstm_cell_use_avx2(1));
     lstm_case *c = calloc(1, sizeof *c);
     setup_lstm_case(c, 2);
     const float *h = ng_lstm_forward(&c->lstm, c->x, NULL, T, B);
@@ -322,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_mlp_leaky_relu),
         cmocka_unit_test(test_lstm_one_layer),
         cmocka_unit_test(test_lstm_two_layers),
+        cmocka_unit_test(test_lstm_portable_path),
         cmocka_unit_test(test_lstm_step_matches_sequence),
         cmocka_unit_test(test_vae_tanh),
         cmocka_unit_test(test_vae_leaky_relu),
