@@ -6,6 +6,8 @@
  * and some synthetic file's KS statistic exceeds it (reports are still written). */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "report/report_table.h"
 
 #define EXIT_KS_EXCEEDED 3
+#define MAX_LOAD_THREADS 4
 
 typedef struct compare_opts {
     const char *real;
@@ -95,9 +98,10 @@ static int parse_args(int argc, char **argv, compare_opts *o)
     return 0;
 }
 
-static ng_status load(loaded *l, const char *path, const char *role, ng_error *err)
+static ng_status load(loaded *l, const char *path, const char *role, bool progress,
+                      ng_error *err)
 {
-    ng_status st = ng_summary_read(&l->summary, path, err);
+    ng_status st = ng_summary_read(&l->summary, path, progress, err);
     l->has_summary = true;
     if (st != NG_OK)
         return st;
@@ -151,17 +155,83 @@ static int finish(const compare_opts *o, const ng_report_data *d)
     return 0;
 }
 
+/* Loading is most of the work and each file is independent: a few threads take the
+ * files (real first) from a shared counter. Only the real file's reader shows progress. */
+typedef struct load_job {
+    loaded *l;
+    const char *path, *role;
+    ng_status st;
+    ng_error err;
+} load_job;
+
+typedef struct load_pool {
+    load_job *jobs;
+    size_t n;
+    atomic_size_t next;
+} load_pool;
+
+static void *load_worker(void *arg)
+{
+    load_pool *pool = arg;
+    for (size_t i; (i = atomic_fetch_add(&pool->next, 1)) < pool->n;) {
+        load_job *j = &pool->jobs[i];
+        ng_error_clear(&j->err);
+        j->st = load(j->l, j->path, j->role, i == 0, &j->err);
+    }
+    return NULL;
+}
+
+static size_t worker_count(size_t jobs)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t n = cpus > 0 ? (size_t)cpus : 1;
+    n = n < MAX_LOAD_THREADS ? n : MAX_LOAD_THREADS;
+    return n < jobs ? n : jobs;
+}
+
+/* Load every file; on failure print the first error (in argument order). */
+static bool load_all(const compare_opts *o, loaded *real, loaded *synth)
+{
+    size_t n = o->n_synth + 1;
+    load_job *jobs = calloc(n, sizeof *jobs);
+    if (!jobs) {
+        fprintf(stderr, "necstgen compare: out of memory\n");
+        return false;
+    }
+    jobs[0] = (load_job){real, o->real, "real", NG_OK, {NG_OK, ""}};
+    for (size_t i = 0; i < o->n_synth; i++)
+        jobs[i + 1] = (load_job){&synth[i], o->synth[i], "synthetic", NG_OK, {NG_OK, ""}};
+    load_pool pool = {jobs, n, 0};
+    pthread_t threads[MAX_LOAD_THREADS];
+    size_t started = 0, wanted = worker_count(n);
+    for (; started + 1 < wanted; started++)
+        if (pthread_create(&threads[started], NULL, load_worker, &pool) != 0)
+            break;
+    load_worker(&pool); /* this thread works too */
+    for (size_t t = 0; t < started; t++)
+        pthread_join(threads[t], NULL);
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++)
+        if (jobs[i].st != NG_OK) {
+            fprintf(stderr, "necstgen compare: %s\n", jobs[i].err.msg);
+            ok = false;
+        }
+    free(jobs);
+    return ok;
+}
+
 static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_side *sides,
                ng_comparison *scores)
 {
+    if (!load_all(o, real, synth))
+        return 1;
     ng_error err;
     ng_error_clear(&err);
-    if (load(real, o->real, "real", &err) != NG_OK)
-        goto fail;
     for (size_t i = 0; i < o->n_synth; i++) {
-        if (load(&synth[i], o->synth[i], "synthetic", &err) != NG_OK
-            || ng_compare(&real->q, &synth[i].q, &scores[i], &err) != NG_OK)
-            goto fail;
+        if (ng_compare(&real->q, &synth[i].q, &scores[i], &err) != NG_OK) {
+            fprintf(stderr, "necstgen compare: %s\n", err.msg);
+            return 1;
+        }
         sides[i] = (ng_report_side){&synth[i].summary, &synth[i].q};
     }
     ng_report_data d;
@@ -172,9 +242,6 @@ static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_sid
     d.n_synth = o->n_synth;
     ng_comparison_mean(scores, o->n_synth, &d.mean);
     return finish(o, &d);
-fail:
-    fprintf(stderr, "necstgen compare: %s\n", err.msg);
-    return 1;
 }
 
 int ng_cmd_compare(int argc, char **argv)

@@ -312,7 +312,8 @@ ng_status ng_summary_finish(ng_capture_summary *s, ng_error *err)
     return NG_OK;
 }
 
-ng_status ng_summary_read(ng_capture_summary *s, const char *path, ng_error *err)
+ng_status ng_summary_read(ng_capture_summary *s, const char *path, bool progress,
+                          ng_error *err)
 {
     ng_status st = ng_summary_init(s, path, err);
     if (st != NG_OK)
@@ -322,6 +323,7 @@ ng_status ng_summary_read(ng_capture_summary *s, const char *path, ng_error *err
         return st;
     ng_progress bar;
     ng_progress_start(&bar, "reading", "B", ng_reader_file_size(r));
+    bar.enabled = bar.enabled && progress;
     for (;;) {
         ng_packet pkt;
         const uint8_t *data;
@@ -330,7 +332,8 @@ ng_status ng_summary_read(ng_capture_summary *s, const char *path, ng_error *err
             break;
         if ((st = ng_summary_add(s, &pkt, data, err)) != NG_OK)
             break;
-        ng_progress_update(&bar, ng_reader_get_stats(r)->bytes_read);
+        if (bar.enabled)
+            ng_progress_update(&bar, ng_reader_get_stats(r)->bytes_read);
     }
     ng_progress_finish(&bar);
     ng_reader_close(r);

@@ -80,8 +80,10 @@ ng_status ng_summary_add(ng_capture_summary *s, const ng_packet *pkt, const uint
                          ng_error *err);
 /* Sort by time and compute the per-flow and order-dependent quantities. */
 ng_status ng_summary_finish(ng_capture_summary *s, ng_error *err);
-/* Read a whole capture (init + add + finish), with a progress bar on a terminal. */
-ng_status ng_summary_read(ng_capture_summary *s, const char *path, ng_error *err);
+/* Read a whole capture (init + add + finish); `progress` shows a bar on a terminal
+ * (give it to one reader at a time). Safe to call from several threads at once. */
+ng_status ng_summary_read(ng_capture_summary *s, const char *path, bool progress,
+                          ng_error *err);
 void ng_summary_free(ng_capture_summary *s);
 
 /* Number of TCP flows (the denominator of the structure shares). */

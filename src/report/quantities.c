@@ -175,33 +175,50 @@ static bool dist_from_values(uint64_t *v, size_t n, ng_cat_dist *dist)
     return true;
 }
 
+/* Compress a dense count table (index = value) into a dist. */
+static bool dist_from_table(const double *table, size_t size, ng_cat_dist *dist)
+{
+    size_t k = 0;
+    for (size_t v = 0; v < size; v++)
+        k += table[v] > 0;
+    dist->keys = malloc((k ? k : 1) * sizeof *dist->keys);
+    dist->counts = malloc((k ? k : 1) * sizeof *dist->counts);
+    if (!dist->keys || !dist->counts)
+        return false;
+    for (size_t v = 0; v < size; v++) {
+        if (table[v] > 0) {
+            dist->keys[dist->k] = v;
+            dist->counts[dist->k++] = table[v];
+            dist->total += table[v];
+        }
+    }
+    return true;
+}
+
+/* Per-packet categories are small integers: count them in dense tables, no sorting. */
 static bool build_packet_categories(const ng_capture_summary *s, ng_quantities *q)
 {
-    uint64_t *v = malloc((s->n_pkts + 1) * sizeof *v);
-    if (!v)
-        return false;
-    bool ok = true;
-    for (int which = 0; which < 4 && ok; which++) {
-        size_t n = 0;
-        for (size_t i = 0; i < s->n_pkts; i++) {
-            const ng_pkt_rec *p = &s->pkts[i];
-            if (p->flow == NG_NO_FLOW)
-                continue;
-            bool ported = p->ip_proto == 6 || p->ip_proto == 17;
-            if (which == 0)
-                v[n++] = p->ip_proto;
-            else if (which == 1 && p->ip_proto == 6)
-                v[n++] = p->tcp_flags;
-            else if (which == 2 && ported)
-                v[n++] = p->sport;
-            else if (which == 3 && ported)
-                v[n++] = p->dport;
+    enum { PORTS = 65536 };
+    double *proto = calloc(256, sizeof *proto), *flags = calloc(256, sizeof *flags);
+    double *sport = calloc(PORTS, sizeof *sport), *dport = calloc(PORTS, sizeof *dport);
+    bool ok = proto && flags && sport && dport;
+    for (size_t i = 0; ok && i < s->n_pkts; i++) {
+        const ng_pkt_rec *p = &s->pkts[i];
+        if (p->flow == NG_NO_FLOW)
+            continue;
+        proto[p->ip_proto] += 1.0;
+        if (p->ip_proto == 6)
+            flags[p->tcp_flags] += 1.0;
+        if (p->ip_proto == 6 || p->ip_proto == 17) {
+            sport[p->sport] += 1.0;
+            dport[p->dport] += 1.0;
         }
-        static const ng_cat_id ids[4] = {NG_Q_IP_PROTO, NG_Q_TCP_FLAGS, NG_Q_SRC_PORT,
-                                         NG_Q_DST_PORT};
-        ok = dist_from_values(v, n, &q->cat[ids[which]]);
     }
-    free(v);
+    ok = ok && dist_from_table(proto, 256, &q->cat[NG_Q_IP_PROTO])
+         && dist_from_table(flags, 256, &q->cat[NG_Q_TCP_FLAGS])
+         && dist_from_table(sport, PORTS, &q->cat[NG_Q_SRC_PORT])
+         && dist_from_table(dport, PORTS, &q->cat[NG_Q_DST_PORT]);
+    free(proto), free(flags), free(sport), free(dport);
     return ok;
 }
 

@@ -2,6 +2,7 @@
 #include "stats/metrics.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,15 +52,84 @@ double ng_wasserstein1_sorted(const double *a, size_t na, const double *b, size_
     return area;
 }
 
+static int cmp_u64_keys(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return (a > b) - (a < b);
+}
+
 static int cmp_double(const void *pa, const void *pb)
 {
     double a = *(const double *)pa, b = *(const double *)pb;
     return (a > b) - (a < b);
 }
 
+/* Order-preserving map of a double's bits to an unsigned key (negatives flipped). */
+static uint64_t double_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return (u >> 63) ? ~u : u | 0x8000000000000000ull;
+}
+
+static double key_double(uint64_t u)
+{
+    u = (u >> 63) ? u & 0x7fffffffffffffffull : ~u;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+#define RADIX_BITS 11
+#define RADIX_SIZE (1u << RADIX_BITS)
+#define RADIX_PASSES 6 /* 6 * 11 >= 64 */
+
+/* LSD radix sort of the keys (tmp has n slots); the result ends in keys. */
+static void radix_sort_u64(uint64_t *keys, uint64_t *tmp, size_t n)
+{
+    size_t *count = calloc(RADIX_SIZE, sizeof *count);
+    if (!count) {
+        qsort(keys, n, sizeof *keys, cmp_u64_keys);
+        return;
+    }
+    uint64_t *src = keys, *dst = tmp;
+    for (int pass = 0; pass < RADIX_PASSES; pass++) {
+        int shift = pass * RADIX_BITS;
+        memset(count, 0, RADIX_SIZE * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> shift) & (RADIX_SIZE - 1)]++;
+        if (count[(src[0] >> shift) & (RADIX_SIZE - 1)] == n)
+            continue; /* every key has this digit: nothing moves */
+        size_t pos = 0;
+        for (size_t d = 0; d < RADIX_SIZE; d++) {
+            size_t c = count[d];
+            count[d] = pos;
+            pos += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> shift) & (RADIX_SIZE - 1)]++] = src[i];
+        uint64_t *t = src;
+        src = dst, dst = t;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof *keys);
+    free(count);
+}
+
+/* Small arrays: qsort; large ones: radix sort on the bit patterns (NaN-free input). */
 void ng_sort_doubles(double *x, size_t n)
 {
-    qsort(x, n, sizeof *x, cmp_double);
+    uint64_t *keys = n >= 4096 ? malloc(2 * n * sizeof *keys) : NULL;
+    if (!keys) {
+        qsort(x, n, sizeof *x, cmp_double);
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = double_key(x[i]);
+    radix_sort_u64(keys, keys + n, n);
+    for (size_t i = 0; i < n; i++)
+        x[i] = key_double(keys[i]);
+    free(keys);
 }
 
 static double *sorted_copy(const double *x, size_t n)

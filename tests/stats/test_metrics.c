@@ -192,6 +192,32 @@ static void test_median_and_quantile(void **state)
     assert_true(isnan(ng_median_sorted(x, 0)));
 }
 
+/* The radix path (n >= 4096) sorts negatives, zeros, ties and extremes like qsort. */
+static void test_sort_large_arrays(void **state)
+{
+    (void)state;
+    size_t n = 20000;
+    double *x = malloc(n * sizeof *x);
+    assert_non_null(x);
+    uint64_t s = 12345;
+    for (size_t i = 0; i < n; i++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = ((double)(s >> 11) / 9007199254740992.0 - 0.5) * 1e6;
+        if (i % 7 == 0)
+            x[i] = 0.0;
+        if (i % 11 == 0)
+            x[i] = -0.0;
+        if (i % 13 == 0)
+            x[i] = 42.0;
+    }
+    x[5] = -INFINITY, x[6] = INFINITY, x[8] = 1e-300, x[9] = -1e-300;
+    ng_sort_doubles(x, n);
+    for (size_t i = 1; i < n; i++)
+        assert_true(x[i - 1] <= x[i]);
+    assert_true(x[0] == -INFINITY && x[n - 1] == INFINITY);
+    free(x);
+}
+
 int main(void)
 {
     fill_cd();
@@ -205,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_degenerate_range_is_one_bin),
         cmocka_unit_test(test_categorical_counts_align),
         cmocka_unit_test(test_median_and_quantile),
+        cmocka_unit_test(test_sort_large_arrays),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,157 @@
+/* test_compare.c — `necstgen compare` end to end: exit codes, reports, bad input. */
+#include "test_util.h"
+
+#include <jansson.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define HTTP_PCAP "darpa99/week1-monday-http.pcap"
+#define SMTP_PCAP "darpa99/week1-monday-smtp.pcap"
+
+static char binary[4096];
+
+static void find_binary(void)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
+}
+
+/* Run the binary with arguments; returns its exit status; stderr goes to err.txt. */
+static int compare(const char *args)
+{
+    return ng_test_run("'%s' compare %s > '%s' 2> '%s'", binary, args, ng_test_tmp("out.txt"),
+                       ng_test_tmp("err.txt"));
+}
+
+static char *read_text(const char *path)
+{
+    size_t len;
+    char *t = (char *)ng_test_read_file(path, &len);
+    t = realloc(t, len + 1);
+    t[len] = '\0';
+    return t;
+}
+
+static int lines(const char *t)
+{
+    int n = 0;
+    for (; *t; t++)
+        n += *t == '\n';
+    return n;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+static void test_self_compare_is_zero(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(http, HTTP_PCAP);
+    char args[8192];
+    snprintf(args, sizeof args, "'%s' '%s' '%s' --json '%s' --html '%s' --max-ks 0", http, http,
+             http, ng_test_tmp("self.json"), ng_test_tmp("self.html"));
+    assert_int_equal(compare(args), 0);
+    json_error_t jerr;
+    json_t *doc = json_load_file(ng_test_tmp("self.json"), 0, &jerr);
+    assert_non_null(doc);
+    assert_true(json_real_value(json_object_get(doc, "max_ks")) == 0.0);
+    assert_int_equal(json_array_size(json_object_get(doc, "synthetic")), 2);
+    json_t *mean_cat = json_object_get(json_object_get(doc, "mean"), "categorical");
+    const char *key;
+    json_t *v;
+    json_object_foreach(mean_cat, key, v)
+        assert_true(json_real_value(json_object_get(v, "jsd")) == 0.0);
+    json_decref(doc);
+    assert_true(exists(ng_test_tmp("self.html")));
+    ng_test_cleanup_tmpdir();
+}
+
+static void test_max_ks_exceeded_exits_3(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(http, HTTP_PCAP);
+    NG_REQUIRE_SHARED(smtp, SMTP_PCAP);
+    char args[8192];
+    snprintf(args, sizeof args, "'%s' '%s' --json '%s' --max-ks 0.1", http, smtp,
+             ng_test_tmp("m.json"));
+    assert_int_equal(compare(args), 3);
+    assert_true(exists(ng_test_tmp("m.json")));
+    char *err = read_text(ng_test_tmp("err.txt"));
+    assert_non_null(strstr(err, "exceeds --max-ks"));
+    free(err);
+    char *out = read_text(ng_test_tmp("out.txt"));
+    assert_non_null(strstr(out, "Frame length"));
+    assert_null(strstr(out, "\033[")); /* not a tty: no colour */
+    free(out);
+    ng_test_cleanup_tmpdir();
+}
+
+static void test_bad_input_fails_cleanly(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(http, HTTP_PCAP);
+    const char *junk = ng_test_tmp("junk.pcap");
+    ng_test_write_file(junk, "this is not a capture at all, just text\n", 40);
+    char args[8192];
+    snprintf(args, sizeof args, "'%s' '%s' --json '%s' --html '%s'", http, junk,
+             ng_test_tmp("j.json"), ng_test_tmp("j.html"));
+    assert_int_equal(compare(args), 1);
+    char *err = read_text(ng_test_tmp("err.txt"));
+    assert_int_equal(lines(err), 1);
+    assert_non_null(strstr(err, "junk.pcap"));
+    free(err);
+    assert_false(exists(ng_test_tmp("j.json")));
+    assert_false(exists(ng_test_tmp("j.html")));
+
+    /* A pcap header with no packets: reported as empty, not divided by. */
+    static const uint8_t header[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+                                       0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0};
+    const char *empty = ng_test_tmp("empty.pcap");
+    ng_test_write_file(empty, header, sizeof header);
+    snprintf(args, sizeof args, "'%s' '%s' --json '%s'", http, empty, ng_test_tmp("e.json"));
+    assert_int_equal(compare(args), 1);
+    err = read_text(ng_test_tmp("err.txt"));
+    assert_int_equal(lines(err), 1);
+    assert_non_null(strstr(err, "empty.pcap"));
+    assert_true(strstr(err, "no packets") || strstr(err, "empty"));
+    assert_null(strstr(err, "nan"));
+    free(err);
+    assert_false(exists(ng_test_tmp("e.json")));
+    ng_test_cleanup_tmpdir();
+}
+
+static void test_usage_errors_exit_2(void **state)
+{
+    (void)state;
+    assert_int_equal(compare(""), 2);
+    assert_int_equal(compare("only-one.pcap"), 2);
+    assert_int_equal(compare("a.pcap b.pcap --max-ks nope"), 2);
+    assert_int_equal(compare("a.pcap b.pcap --bogus"), 2);
+    assert_int_equal(compare("a.pcap b.pcap --json"), 2);
+    assert_int_equal(compare("--help"), 0);
+    ng_test_cleanup_tmpdir();
+}
+
+int main(void)
+{
+    find_binary();
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_self_compare_is_zero),
+        cmocka_unit_test(test_max_ks_exceeded_exits_3),
+        cmocka_unit_test(test_bad_input_fails_cleanly),
+        cmocka_unit_test(test_usage_errors_exit_2),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
