@@ -132,7 +132,8 @@ double ng_gmm_estep_normalise(double *logp, size_t nb, size_t k, double *lse)
                 m = row[c];
         double s = 0.0;
         for (size_t c = 0; c < k; c++) {
-            row[c] = exp(row[c] - m);
+            double t = row[c] - m;
+            row[c] = t < -746.0 ? 0.0 : exp(t); /* exp would underflow to exactly 0 */
             s += row[c];
         }
         double inv = 1.0 / s;
