@@ -74,7 +74,7 @@ static json_t *report_json(const ng_report_data *d)
         if (ks > max_ks)
             max_ks = ks;
     }
-    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:i,s:f}}", "necstgen_compare", "1",
+    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:i,s:f}}", "format", "necstgen-compare/1",
                      "real", summary_json(d->real.summary), "synthetic", synth,
                      "mean", scores_json(&d->mean), "max_ks", number(max_ks),
                      "settings", "jsd_bins", NG_COMPARE_BINS, "log_floor", 1e-6);

@@ -1,7 +1,7 @@
 /* report_json.h — every number of a comparison as one JSON document (jansson).
  *
- * {"version", "real": summary, "synthetic": [summary + "scores"], "mean": scores,
- *  "max_ks"}; a summary holds file, packets, bytes, flows, tcp_flows, non_ip_packets,
+ * {"format": "necstgen-compare/1", "real": summary, "synthetic": [summary + "scores"],
+ *  "mean": scores, "max_ks", "settings"}; a summary holds file, packets, bytes, flows, tcp_flows, non_ip_packets,
  * duration_s, truncated, out_of_order, checksums {kind: {checked, valid}} and seqack
  * counts; scores hold "continuous", "categorical" and "structure" objects keyed by the
  * quantity names of quantities.h. Numbers that do not exist (NAN) are null. */

@@ -34,7 +34,7 @@ static double to_axis(const scale *s, double v)
 {
     if (!s->log)
         return isfinite(v) ? v : s->lo;
-    return v > 0 && isfinite(v) ? log10(v) : s->lo;
+    return isfinite(v) ? log10(v > LOG_FLOOR ? v : LOG_FLOOR) : s->lo;
 }
 
 static double px_x(const scale *s, double v)
@@ -51,7 +51,7 @@ static double px_y(const scale *s, double v)
     return H - MB - t * (H - MT - MB);
 }
 
-/* Range of the drawable values (positive ones on a log axis); false if none. */
+/* Range of the finite values (floored at 1e-6 on a log axis); false if none. */
 static bool data_range(const ng_svg_series *ss, size_t ns, bool use_x, bool log, scale *s)
 {
     double lo = INFINITY, hi = -INFINITY;
@@ -59,10 +59,10 @@ static bool data_range(const ng_svg_series *ss, size_t ns, bool use_x, bool log,
         const double *v = use_x ? ss[k].x : ss[k].y;
         for (size_t i = 0; v && i < ss[k].n; i++) {
             double a = v[i];
-            if (!isfinite(a) || (log && a <= 0))
+            if (!isfinite(a))
                 continue;
             if (log && a < LOG_FLOOR)
-                a = LOG_FLOOR;
+                a = LOG_FLOOR; /* zeros are data: drawn at the floor */
             a = log ? log10(a) : a;
             lo = a < lo ? a : lo;
             hi = a > hi ? a : hi;

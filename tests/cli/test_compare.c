@@ -101,8 +101,11 @@ static void test_max_ks_exceeded_exits_3(void **state)
 static void test_bad_input_fails_cleanly(void **state)
 {
     (void)state;
-    NG_REQUIRE_SHARED(http, HTTP_PCAP);
-    const char *junk = ng_test_tmp("junk.pcap");
+    NG_REQUIRE_SHARED(shared_http, HTTP_PCAP);
+    /* ng_test_tmp/ng_test_shared reuse 8 buffers: keep our own copies of the paths. */
+    char http[1024], junk[1024], empty[1024];
+    snprintf(http, sizeof http, "%s", shared_http);
+    snprintf(junk, sizeof junk, "%s", ng_test_tmp("junk.pcap"));
     ng_test_write_file(junk, "this is not a capture at all, just text\n", 40);
     char args[8192];
     snprintf(args, sizeof args, "'%s' '%s' --json '%s' --html '%s'", http, junk,
@@ -118,7 +121,7 @@ static void test_bad_input_fails_cleanly(void **state)
     /* A pcap header with no packets: reported as empty, not divided by. */
     static const uint8_t header[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
                                        0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0};
-    const char *empty = ng_test_tmp("empty.pcap");
+    snprintf(empty, sizeof empty, "%s", ng_test_tmp("empty.pcap"));
     ng_test_write_file(empty, header, sizeof header);
     snprintf(args, sizeof args, "'%s' '%s' --json '%s'", http, empty, ng_test_tmp("e.json"));
     assert_int_equal(compare(args), 1);
