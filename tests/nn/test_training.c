@@ -321,10 +321,10 @@ static void test_batcher_and_split(void **state)
         for (size_t i = 0; i < split.n_train; i++)
             assert_int_equal(count[split.train[i]], 1);
     }
-    assert_int_equal(ng_split_make(&split, 10, 1.0, &rng, &err), NG_EINVAL);
     ng_batcher_free(&a);
     ng_batcher_free(&b);
     ng_split_free(&split);
+    assert_int_equal(ng_split_make(&split, 10, 1.0, &rng, &err), NG_EINVAL);
 }
 
 static void test_early_stopping(void **state)
