@@ -28,14 +28,24 @@ int ng_activation_from_name(const char *name)
 
 void ng_leaky_relu_forward(float *out, const float *inp, size_t n, float slope)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        ng_v4f x = ng_v4f_load(inp + i);
+        ng_v4f_store(out + i, ng_v4f_select(x > 0.0f, x, x * slope));
+    }
+    for (; i < n; i++)
         out[i] = inp[i] > 0.0f ? inp[i] : slope * inp[i];
 }
 
 void ng_leaky_relu_backward(float *dinp, const float *dout, const float *inp, size_t n,
                             float slope)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        ng_v4f d = ng_v4f_load(dout + i);
+        ng_v4f_store(dinp + i, ng_v4f_select(ng_v4f_load(inp + i) > 0.0f, d, d * slope));
+    }
+    for (; i < n; i++)
         dinp[i] = inp[i] > 0.0f ? dout[i] : slope * dout[i];
 }
 
@@ -50,7 +60,12 @@ void ng_tanh_forward(float *out, const float *inp, size_t n)
 
 void ng_tanh_backward(float *dinp, const float *dout, const float *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        ng_v4f y = ng_v4f_load(out + i);
+        ng_v4f_store(dinp + i, ng_v4f_load(dout + i) * (1.0f - y * y));
+    }
+    for (; i < n; i++)
         dinp[i] = dout[i] * (1.0f - out[i] * out[i]);
 }
 
@@ -65,7 +80,12 @@ void ng_sigmoid_forward(float *out, const float *inp, size_t n)
 
 void ng_sigmoid_backward(float *dinp, const float *dout, const float *out, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    size_t i = 0;
+    for (; i + BLOCK <= n; i += BLOCK) {
+        ng_v4f y = ng_v4f_load(out + i);
+        ng_v4f_store(dinp + i, ng_v4f_load(dout + i) * y * (1.0f - y));
+    }
+    for (; i < n; i++)
         dinp[i] = dout[i] * out[i] * (1.0f - out[i]);
 }
 

@@ -1,4 +1,4 @@
-/* dense.c — fully connected layer over cblas (large) or plain loops (small). */
+/* dense.c — fully connected layer over cblas. */
 #include "nn/dense.h"
 
 #include <cblas.h>
@@ -6,32 +6,8 @@
 
 #include "nn/fastmath.h"
 
-/* Below this many multiply-adds per product, loops win over a BLAS call. */
-#define DENSE_BLAS_MIN_MACS (32 * 32 * 32)
-
-static int use_blas(size_t B, size_t C, size_t OC)
-{
-    return B * C * OC >= DENSE_BLAS_MIN_MACS;
-}
-
-static void forward_loops(float *out, const float *inp, const float *W, const float *b,
-                          size_t B, size_t C, size_t OC)
-{
-    for (size_t r = 0; r < B; r++) {
-        const float *x = inp + r * C;
-        float *y = out + r * OC;
-        for (size_t o = 0; o < OC; o++) {
-            const float *w = W + o * C;
-            float sum = b ? b[o] : 0.0f;
-            for (size_t c = 0; c < C; c++)
-                sum += x[c] * w[c];
-            y[o] = sum;
-        }
-    }
-}
-
-static void forward_blas(float *out, const float *inp, const float *W, const float *b,
-                         size_t B, size_t C, size_t OC)
+void ng_dense_forward(float *out, const float *inp, const float *W, const float *b,
+                      size_t B, size_t C, size_t OC)
 {
     float beta = 0.0f;
     if (b) {
@@ -43,39 +19,8 @@ static void forward_blas(float *out, const float *inp, const float *W, const flo
                 (int)C, W, (int)C, beta, out, (int)OC);
 }
 
-void ng_dense_forward(float *out, const float *inp, const float *W, const float *b, size_t B,
-                      size_t C, size_t OC)
-{
-    if (use_blas(B, C, OC))
-        forward_blas(out, inp, W, b, B, C, OC);
-    else
-        forward_loops(out, inp, W, b, B, C, OC);
-}
-
-static void backward_loops(float *dinp, float *dW, const float *dout,
-                           const float *inp, const float *W, size_t B, size_t C, size_t OC)
-{
-    for (size_t r = 0; r < B; r++) {
-        const float *dy = dout + r * OC;
-        const float *x = inp + r * C;
-        float *dx = dinp ? dinp + r * C : NULL;
-        if (dx)
-            memset(dx, 0, C * sizeof *dx);
-        for (size_t o = 0; o < OC; o++) {
-            float d = dy[o];
-            const float *w = W + o * C;
-            float *dw = dW + o * C;
-            for (size_t c = 0; c < C; c++)
-                dw[c] += d * x[c];
-            if (dx)
-                for (size_t c = 0; c < C; c++)
-                    dx[c] += d * w[c];
-        }
-    }
-}
-
-static void backward_blas(float *dinp, float *dW, const float *dout, const float *inp,
-                          const float *W, size_t B, size_t C, size_t OC)
+static void weight_backward(float *dinp, float *dW, const float *dout, const float *inp,
+                            const float *W, size_t B, size_t C, size_t OC)
 {
     /* dW[OC, C] += dout^T [OC, B] x inp [B, C] */
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)OC, (int)C, (int)B, 1.0f, dout,
@@ -103,10 +48,7 @@ static void bias_backward(float *db, const float *dout, size_t B, size_t OC)
 void ng_dense_backward(float *dinp, float *dW, float *db, const float *dout, const float *inp,
                        const float *W, size_t B, size_t C, size_t OC)
 {
-    if (use_blas(B, C, OC))
-        backward_blas(dinp, dW, dout, inp, W, B, C, OC);
-    else
-        backward_loops(dinp, dW, dout, inp, W, B, C, OC);
+    weight_backward(dinp, dW, dout, inp, W, B, C, OC);
     if (db)
         bias_backward(db, dout, B, OC);
 }

@@ -3,9 +3,9 @@
  * Shapes (row-major): inp [B, C], W [OC, C] (one row per output), b [OC], out [B, OC].
  * Backward ACCUMULATES into dW and db (+=, so gradients of shared weights add up) and
  * OVERWRITES dinp [B, C] (pass NULL when the input needs no gradient). b / db may be
- * NULL for a layer without bias. Large products go through cblas_sgemm; small ones
- * (the packet VAE's 16-8-6-4 layers) through plain loops, which beat sgemm's call
- * overhead there (see docs/BENCHMARKS.md). */
+ * NULL for a layer without bias. Every product goes through cblas_sgemm: measured
+ * against plain loops, sgemm wins even at the packet VAE's 32x4x4 (0.14 vs 0.19 us) and
+ * by 4x at 32x16x8 (see docs/NN.md), so there is no small-matrix path. */
 #ifndef NG_NN_DENSE_H
 #define NG_NN_DENSE_H
 

@@ -103,12 +103,12 @@ static void check_dense(size_t B, size_t C, size_t OC)
 
 static void test_dense_small(void **state)
 {
-    check_dense(5, 7, 3); /* plain loops */
+    check_dense(5, 7, 3);
 }
 
-static void test_dense_blas(void **state)
+static void test_dense_large(void **state)
 {
-    check_dense(40, 36, 33); /* cblas_sgemm path */
+    check_dense(40, 36, 33);
 }
 
 static void test_dense_backward_accumulates(void **state)
@@ -331,7 +331,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dense_small),
-        cmocka_unit_test(test_dense_blas),
+        cmocka_unit_test(test_dense_large),
         cmocka_unit_test(test_dense_backward_accumulates),
         cmocka_unit_test(test_activations),
         cmocka_unit_test(test_activation_names),
