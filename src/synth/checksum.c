@@ -19,30 +19,48 @@ static inline uint64_t load64(const uint8_t *p)
     return v;
 }
 
-/* Each 64-bit load adds its two 32-bit halves, so the accumulators cannot overflow
- * before 2^31 loads (16 GiB), far beyond any packet. */
+/* Native 64-bit words are added with end-around carry counted separately (2^64 is
+ * congruent to 1 modulo 2^16 - 1, so each carry is worth 1); four independent lanes
+ * keep the adder busy. The result is reduced below 2^35 so callers can keep adding. */
+static inline void add_carry(uint64_t *acc, uint64_t *carry, uint64_t w)
+{
+    *acc += w;
+    *carry += *acc < w;
+}
+
 uint64_t ng_csum_partial(const void *data, size_t len, uint64_t sum)
 {
     const uint8_t *p = data;
-    uint64_t a = 0, b = 0;
+    uint64_t a = 0, b = 0, c = 0, d = 0, carry = 0;
     while (len >= 32) {
-        uint64_t w0 = load64(p), w1 = load64(p + 8), w2 = load64(p + 16), w3 = load64(p + 24);
-        a += (w0 & 0xFFFFFFFFu) + (w0 >> 32) + (w1 & 0xFFFFFFFFu) + (w1 >> 32);
-        b += (w2 & 0xFFFFFFFFu) + (w2 >> 32) + (w3 & 0xFFFFFFFFu) + (w3 >> 32);
+        add_carry(&a, &carry, load64(p));
+        add_carry(&b, &carry, load64(p + 8));
+        add_carry(&c, &carry, load64(p + 16));
+        add_carry(&d, &carry, load64(p + 24));
         p += 32;
         len -= 32;
     }
-    while (len >= 4) {
-        a += load32(p);
+    while (len >= 8) {
+        add_carry(&a, &carry, load64(p));
+        p += 8;
+        len -= 8;
+    }
+    add_carry(&a, &carry, b);
+    add_carry(&a, &carry, c);
+    add_carry(&a, &carry, d);
+    uint64_t r = (a & 0xFFFFFFFFu) + (a >> 32) + carry;
+    if (len >= 4) {
+        r += load32(p);
         p += 4;
         len -= 4;
     }
     if (len) {
-        uint8_t tail[4] = {0, 0, 0, 0}; /* odd bytes are the high half of a 16-bit word */
-        memcpy(tail, p, len);
-        b += load32(tail);
+        uint8_t tail[4] = {0, 0, 0, 0}; /* an odd byte is the high half of a 16-bit word */
+        for (size_t i = 0; i < len; i++)
+            tail[i] = p[i];
+        r += load32(tail);
     }
-    return sum + a + b;
+    return sum + r;
 }
 
 static uint16_t fold_native(uint64_t sum)
