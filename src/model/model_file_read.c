@@ -228,7 +228,11 @@ static ng_status explain_truncation(const uint8_t *bytes, size_t len, uint64_t d
     ng_status st = read_json(&c, &scratch, err);
     if (st == NG_OK)
         st = read_tensors(&c, &scratch, err);
-    if (st == NG_OK)
+    if (st == NG_OK && c.pos + NG_SHA256_LEN == len)
+        st = ng_fail(err, NG_EFORMAT, "%s: header says %llu bytes but the file holds %zu and "
+                     "its contents end there (size field corrupted?)", label,
+                     (unsigned long long)declared, len);
+    else if (st == NG_OK)
         st = ng_fail(err, NG_EFORMAT, "%s: truncated at byte %zu (header says %llu bytes): "
                      "expected the checksum", label, len, (unsigned long long)declared);
     return st;
