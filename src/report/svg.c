@@ -51,6 +51,12 @@ static double px_y(const scale *s, double v)
     return H - MB - t * (H - MT - MB);
 }
 
+static double nice_step(double span)
+{
+    double raw = span / 5.0, mag = pow(10.0, floor(log10(raw))), r = raw / mag;
+    return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
+}
+
 /* Range of the finite values (floored at 1e-6 on a log axis); false if none. */
 static bool data_range(const ng_svg_series *ss, size_t ns, bool use_x, bool log, scale *s)
 {
@@ -75,17 +81,15 @@ static bool data_range(const ng_svg_series *ss, size_t ns, bool use_x, bool log,
         hi = ceil(hi);
         if (hi <= lo)
             hi = lo + 1;
-    } else if (hi <= lo) {
-        hi = lo + (lo == 0 ? 1 : fabs(lo) * 0.1);
+    } else {
+        if (hi <= lo)
+            hi = lo + (lo == 0 ? 1 : fabs(lo) * 0.1);
+        double step = nice_step(hi - lo); /* end the axis on a tick */
+        lo = floor(lo / step) * step;
+        hi = ceil(hi / step) * step;
     }
     *s = (scale){lo, hi, log};
     return true;
-}
-
-static double nice_step(double span)
-{
-    double raw = span / 5.0, mag = pow(10.0, floor(log10(raw))), r = raw / mag;
-    return (r < 1.5 ? 1 : r < 3 ? 2 : r < 7 ? 5 : 10) * mag;
 }
 
 static void tick_label(char *buf, size_t len, double v, bool log)
