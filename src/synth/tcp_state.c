@@ -15,7 +15,9 @@ enum { PHASE_NEW, PHASE_SYN_SENT, PHASE_SYNACK_SENT, PHASE_OPEN, PHASE_CLOSED };
 enum {
     UNSUPPORTED_FLAGS = NG_TCP_URG | NG_TCP_ECE | NG_TCP_CWR,
     NEGOTIABLE_OPTS = NG_TCPOPT_SACK_OK | NG_TCPOPT_TIMESTAMP | NG_TCPOPT_WSCALE,
-    TIMESTAMP_OPT_LEN = 12
+    TIMESTAMP_OPT_LEN = 12,
+    /* Largest payload any IPv4 or IPv6 header can state with the longest TCP header. */
+    MAX_TCP_PAYLOAD = 0xFFFF - NG_IPV4_HEADER_LEN - NG_TCP_HEADER_LEN - NG_TCP_MAX_OPTIONS_LEN
 };
 
 /* Where a step's segments go, and when. */
@@ -262,8 +264,8 @@ static uint32_t clamp_to_mss(const ng_tcp_flow *f, emitter *em, int dir, uint32_
 {
     uint32_t mss = f->cfg->side[!dir].mss;
     if (!mss)
-        return len;
-    if (f->negotiated & NG_TCPOPT_TIMESTAMP)
+        mss = MAX_TCP_PAYLOAD;
+    else if (f->negotiated & NG_TCPOPT_TIMESTAMP)
         mss -= TIMESTAMP_OPT_LEN;
     if (len <= mss)
         return len;

@@ -20,7 +20,8 @@
  *    SYN/ACK only where the SYN offered them; timestamps on every later segment when
  *    both sides offered them (TSval = offset + elapsed time at cfg->ts_hz, TSecr = the
  *    other side's latest TSval).
- *  - Payload at most the peer's MSS (less 12 with timestamps); never more in flight
+ *  - Payload at most the peer's MSS (less 12 with timestamps; without an MSS, what an
+ *    IP length field can state, so every segment can be built); never more in flight
  *    than the receiver's window: a pure ACK from the receiver is inserted first.
  *  - Pure ACKs that acknowledge nothing new are dropped (they would be duplicate ACKs).
  *  - FIN from one side, FIN from the other, final ACK; or RST. A side sends no data

@@ -15,6 +15,7 @@
 #include "capture/dissect.h"
 #include "core/rng.h"
 #include "synth/frame_builder.h"
+#include "synth/l2_frames.h"
 #include "synth/tcp_state.h"
 
 /* ---- frames in memory, written as one pcap (nanosecond format) ---- */
@@ -80,7 +81,7 @@ static void capture_write_pcap(const capture *c, const char *path)
     put32(f, 0xa1b23c4d); /* nanosecond pcap, host order */
     uint16_t ver[2] = {2, 4};
     fwrite(ver, 2, 2, f);
-    put32(f, 0), put32(f, 0), put32(f, 65535), put32(f, 1);
+    put32(f, 0), put32(f, 0), put32(f, 262144), put32(f, 1);
     for (size_t k = 0; k < c->n; k++) {
         const ng_packet *p = &c->pkts[order[k]];
         put32(f, (uint32_t)(p->ts_ns / 1000000000)), put32(f, (uint32_t)(p->ts_ns % 1000000000));
@@ -140,7 +141,7 @@ static void gen_segments(gen *g, uint32_t flow, const ng_tcp_segment *segs, size
         ng_frame_spec s = flow_spec(flow, segs[i].dir);
         ng_tcp_segment_to_spec(&segs[i], &s);
         s.ip_id = (uint16_t)g->cap.n;
-        uint8_t frame[2048];
+        static uint8_t frame[NG_FRAME_MAX_HEADERS + 0x10000];
         size_t len = ng_build_tcp_frame(frame, sizeof frame, &s);
         assert_true(len > 0);
         capture_add(&g->cap, frame, len, segs[i].ts_ns, flow);
@@ -461,6 +462,10 @@ static void random_config(ng_rng *rng, ng_tcp_config *cfg)
         cfg->side[d].syn_opts = (uint8_t)ng_rng_below(rng, 32) & ~NG_TCPOPT_SACK;
         cfg->side[d].wscale = (uint8_t)ng_rng_below(rng, 15);
         cfg->side[d].mss = (uint16_t)(536 + ng_rng_below(rng, 1000));
+        if (ng_rng_below(rng, 4) == 0) { /* no MSS: only the IP length limits a segment */
+            cfg->side[d].mss = 0;
+            cfg->side[d].syn_opts &= (uint8_t)~NG_TCPOPT_MSS;
+        }
         cfg->side[d].window = (uint32_t)(3000 + ng_rng_below(rng, 1u << 20));
     }
 }
@@ -525,6 +530,47 @@ static void test_random_proposals_always_valid(void **state)
     ng_test_cleanup_tmpdir();
 }
 
+/* One frame of every other kind the builders make, for tshark's verdict. */
+static void test_every_other_frame_kind(void **state)
+{
+    (void)state;
+    capture *c = &all_generated;
+    uint8_t f[2048];
+    int64_t t = 3000 * MS;
+    for (int v = 4; v <= 6; v += 2) {
+        ng_frame_spec s = flow_spec(3000, 0);
+        ng_addr a6 = {.family = 6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+        ng_addr b6 = {.family = 6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 2}};
+        if (v == 6)
+            s.src = a6, s.dst = b6, s.flow_label = 0x12345, s.tos = 0x28;
+        /* Unassigned ports: zero bytes to port 53 would be judged as DNS content. */
+        s.sport = 40000, s.dport = 41000, s.payload_len = 33;
+        capture_add(c, f, ng_build_udp_frame(f, sizeof f, &s), t++, 3000);
+        s.vlan = true, s.vlan_id = 100, s.vlan_pcp = 3;
+        capture_add(c, f, ng_build_udp_frame(f, sizeof f, &s), t++, 3000);
+        s.vlan = false;
+        uint8_t echo_req = v == 6 ? 128 : 8, echo_rep = v == 6 ? 129 : 0, unreach = v == 6 ? 1 : 3;
+        s.icmp_id = 77, s.icmp_seq = 1, s.payload_len = 56, s.icmp_type = echo_req;
+        capture_add(c, f, ng_build_icmp_frame(f, sizeof f, &s), t++, 3000);
+        ng_frame_spec r = s;
+        r.src = s.dst, r.dst = s.src, r.icmp_type = echo_rep;
+        capture_add(c, f, ng_build_icmp_frame(f, sizeof f, &r), t++, 3000);
+        r.icmp_type = unreach, r.icmp_code = v == 6 ? 4 : 3, r.payload_len = v == 6 ? 48 + 20 : 28 + 20;
+        r.sport = 40000, r.dport = 41000; /* the datagram s sent */
+        capture_add(c, f, ng_build_icmp_frame(f, sizeof f, &r), t++, 3000);
+    }
+    ng_frame_spec s = flow_spec(3001, 0);
+    s.arp_op = NG_ARP_REQUEST;
+    memset(s.dst_mac, 0xFF, 6);
+    capture_add(c, f, ng_build_arp_frame(f, sizeof f, &s), t++, 3001);
+    ng_frame_spec r = flow_spec(3001, 1);
+    r.arp_op = NG_ARP_REPLY;
+    capture_add(c, f, ng_build_arp_frame(f, sizeof f, &r), t++, 3001);
+    s.llc_dsap = s.llc_ssap = 0xF0, s.llc_control = 0x03, s.payload_len = 50; /* NetBIOS */
+    memcpy(s.dst_mac, (uint8_t[6]){0x03, 0, 0, 0, 0, 1}, 6);
+    capture_add(c, f, ng_build_llc_frame(f, sizeof f, &s), t++, 3001);
+}
+
 static void test_tshark_finds_nothing_wrong(void **state)
 {
     (void)state;
@@ -555,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_reset_cases),
         cmocka_unit_test(test_midstream_flow),
         cmocka_unit_test(test_random_proposals_always_valid),
+        cmocka_unit_test(test_every_other_frame_kind),
         cmocka_unit_test(test_tshark_finds_nothing_wrong),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
