@@ -34,9 +34,10 @@ replicate week1-tuesday.pcap "$tmp/synth.pcap"
 echo "packets: real $(capinfos -c -M "$tmp/real.pcap" | awk '/Number of packets/ {print $NF}')," \
      "synthetic $(capinfos -c -M "$tmp/synth.pcap" | awk '/Number of packets/ {print $NF}')"
 
-start=$(date +%s.%N)
-"$build/necstgen" compare "$tmp/real.pcap" "$tmp/synth.pcap" --json "$tmp/m.json" \
+# Wall clock and CPU time (on a busy machine the CPU time is the fairer number).
+/usr/bin/time -f "%e %U %S %M" -o "$tmp/time.txt" \
+    "$build/necstgen" compare "$tmp/real.pcap" "$tmp/synth.pcap" --json "$tmp/m.json" \
     --html "$tmp/r.html" > "$tmp/table.txt"
-end=$(date +%s.%N)
 head -12 "$tmp/table.txt"
-awk -v s="$start" -v e="$end" 'BEGIN { printf "compare seconds: %.2f (goal < 10)\n", e - s }'
+read -r wall user sys rss < "$tmp/time.txt"
+echo "compare seconds: wall $wall (goal < 10), cpu user $user + sys $sys, max RSS ${rss} kB"
