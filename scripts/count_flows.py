@@ -56,7 +56,13 @@ def packet_key(v):
         src_is_a = addr_sort_key(a) <= addr_sort_key(b)
         ends = (a, b) if src_is_a else (b, a)
         return ("ports", proto) + ends, src_is_a, (sport, dport), proto
-    ether = v["vlan.etype"] or v["eth.type"] or "0"
+    # innermost ethertype: IP inside MPLS/VLAN/SGT counts as IP, as in necstgen
+    if v["ip.proto"]:
+        ether = "0x0800"
+    elif v["ipv6.nxt"]:
+        ether = "0x86dd"
+    else:
+        ether = v["vlan.etype"] or v["eth.type"] or "0"
     smac, dmac = v["eth.src"] or src, v["eth.dst"] or dst
     src_is_a = smac <= dmac
     ends = (smac, dmac) if src_is_a else (dmac, smac)
