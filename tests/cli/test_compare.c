@@ -132,6 +132,22 @@ static void test_bad_input_fails_cleanly(void **state)
     assert_null(strstr(err, "nan"));
     free(err);
     assert_false(exists(ng_test_tmp("e.json")));
+
+    /* A capture cut in the middle of a record: the error names the file and the packet. */
+    size_t len;
+    uint8_t *bytes = ng_test_read_file(http, &len);
+    char cut[1024];
+    snprintf(cut, sizeof cut, "%s", ng_test_tmp("cut.pcap"));
+    ng_test_write_file(cut, bytes, 100000);
+    free(bytes);
+    snprintf(args, sizeof args, "'%s' '%s' --html '%s'", http, cut, ng_test_tmp("c.html"));
+    assert_int_equal(compare(args), 1);
+    err = read_text(ng_test_tmp("err.txt"));
+    assert_int_equal(lines(err), 1);
+    assert_non_null(strstr(err, "cut.pcap"));
+    assert_non_null(strstr(err, "packet 201"));
+    free(err);
+    assert_false(exists(ng_test_tmp("c.html")));
     ng_test_cleanup_tmpdir();
 }
 
