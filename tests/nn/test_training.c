@@ -137,6 +137,38 @@ static void make_mixture(float *data, ng_rng *rng)
     }
 }
 
+/* The clusters stay apart in the latent space (what the packet level's GMM relies on):
+ * the smallest distance between two clusters' mean codes over the largest RMS spread
+ * of a cluster's codes around its mean. */
+static double latent_separation(ng_vae *vae, const float *data, const size_t *rows, size_t n)
+{
+    double sum[CATS][2] = {{0}}, sq[CATS] = {0};
+    size_t count[CATS] = {0};
+    float mu[2];
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < n; i++) {
+            const float *row = data + rows[i] * WIDTH;
+            int k = row[CONT] > 0.5f ? 0 : (row[CONT + 1] > 0.5f ? 1 : 2);
+            ng_vae_encode(vae, row, 1, mu, NULL);
+            if (pass == 0) {
+                sum[k][0] += mu[0], sum[k][1] += mu[1], count[k]++;
+                continue;
+            }
+            double dx = mu[0] - sum[k][0] / count[k], dy = mu[1] - sum[k][1] / count[k];
+            sq[k] += dx * dx + dy * dy;
+        }
+    double min_gap = INFINITY, max_spread = 0;
+    for (int a = 0; a < CATS; a++) {
+        max_spread = fmax(max_spread, sqrt(sq[a] / count[a]));
+        for (int b = a + 1; b < CATS; b++) {
+            double dx = sum[a][0] / count[a] - sum[b][0] / count[b];
+            double dy = sum[a][1] / count[a] - sum[b][1] / count[b];
+            min_gap = fmin(min_gap, sqrt(dx * dx + dy * dy));
+        }
+    }
+    return min_gap / max_spread;
+}
+
 static void test_vae_reconstructs_mixture(void **state)
 {
     ng_error err;
@@ -200,11 +232,14 @@ static void test_vae_reconstructs_mixture(void **state)
         }
     }
     double mse = sq / (split.n_val * CONT), acc = right / (double)split.n_val;
+    double separation = latent_separation(&vae, data, split.val, split.n_val);
     printf("  VAE on a 3-cluster mixture: %d epochs, train %.4f, val %.4f (best epoch %d), "
-           "recon MSE %.5f (data spread %.4f), category accuracy %.3f\n",
-           epoch, train_loss, val_loss, es.best_epoch, mse, var / (split.n_val * CONT), acc);
+           "recon MSE %.5f (data spread %.4f), category accuracy %.3f, latent separation %.1f\n",
+           epoch, train_loss, val_loss, es.best_epoch, mse, var / (split.n_val * CONT), acc,
+           separation);
     assert_true(mse < 0.005); /* noise variance is 0.0009; cluster spread ~0.06 */
     assert_true(acc > 0.99);
+    assert_true(separation > 3.0);
     ng_early_stop_free(&es);
     ng_adam_free(&opt);
     ng_batcher_free(&batcher);
