@@ -140,6 +140,8 @@ static void layer_forward(ng_lstm *lstm, size_t l, const float *in)
 const float *ng_lstm_forward(ng_lstm *lstm, const float *x, const int *lengths, size_t T,
                              size_t B)
 {
+    if (T > lstm->cfg.max_steps || B > lstm->cfg.max_batch)
+        return NULL;
     lstm->input = x;
     lstm->lengths = lengths;
     lstm->T = T;
@@ -249,4 +251,61 @@ const float *ng_lstm_step(const ng_lstm *lstm, ng_lstm_state *s, const float *x)
         in = h;
     }
     return s->h + (lstm->cfg.n_layers - 1) * H;
+}
+
+ng_status ng_lstm_batch_state_init(ng_lstm_batch_state *s, const ng_lstm *lstm,
+                                   size_t max_batch, ng_error *err)
+{
+    size_t H = lstm->cfg.hidden_size, n = lstm->cfg.n_layers * max_batch * H;
+    memset(s, 0, sizeof *s);
+    s->max_batch = max_batch;
+    s->h = calloc(n ? n : 1, sizeof(float));
+    s->c = calloc(n ? n : 1, sizeof(float));
+    s->gates = calloc(max_batch * 4 * H + 1, sizeof(float));
+    if (!s->h || !s->c || !s->gates) {
+        ng_lstm_batch_state_free(s);
+        return ng_fail(err, NG_ENOMEM, "no memory for %zu LSTM states", max_batch);
+    }
+    return NG_OK;
+}
+
+void ng_lstm_batch_state_reset_row(ng_lstm_batch_state *s, const ng_lstm *lstm, size_t b)
+{
+    size_t H = lstm->cfg.hidden_size;
+    for (size_t l = 0; l < lstm->cfg.n_layers; l++) {
+        memset(s->h + (l * s->max_batch + b) * H, 0, H * sizeof(float));
+        memset(s->c + (l * s->max_batch + b) * H, 0, H * sizeof(float));
+    }
+}
+
+void ng_lstm_batch_state_free(ng_lstm_batch_state *s)
+{
+    free(s->h);
+    free(s->c);
+    free(s->gates);
+    memset(s, 0, sizeof *s);
+}
+
+const float *ng_lstm_step_batch(const ng_lstm *lstm, ng_lstm_batch_state *s, const float *x,
+                                size_t B)
+{
+    if (B > s->max_batch)
+        return NULL;
+    size_t H = lstm->cfg.hidden_size;
+    const float *in = x;
+    for (size_t l = 0; l < lstm->cfg.n_layers; l++) {
+        float *h = s->h + l * s->max_batch * H, *c = s->c + l * s->max_batch * H;
+        ng_dense_forward(s->gates, in, ng_params_data(lstm->params, lstm->w_ih[l]),
+                         ng_params_data(lstm->params, lstm->bias[l]), B,
+                         layer_input_size(lstm, l), 4 * H);
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)B, (int)(4 * H), (int)H, 1.0f,
+                    h, (int)H, ng_params_data(lstm->params, lstm->w_hh[l]), (int)H, 1.0f,
+                    s->gates, (int)(4 * H));
+        for (size_t b = 0; b < B; b++) {
+            float *G = s->gates + b * 4 * H;
+            ng_lstm_cell_forward(G, c + b * H, h + b * H, G, c + b * H, H);
+        }
+        in = h;
+    }
+    return s->h + (lstm->cfg.n_layers - 1) * s->max_batch * H;
 }

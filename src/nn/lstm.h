@@ -55,8 +55,9 @@ void ng_lstm_free(ng_lstm *lstm);
 /* U(-1/sqrt(H), 1/sqrt(H)) weights, zero biases except the forget gate's (1). */
 void ng_lstm_init_weights(ng_lstm *lstm, ng_rng *rng);
 
-/* Returns the top layer's h sequence [T, B, H] (inside the LSTM's buffers).
- * x and lengths must stay unchanged until backward. */
+/* Returns the top layer's h sequence [T, B, H] (inside the LSTM's buffers), or NULL
+ * when T > max_steps or B > max_batch. x and lengths must stay unchanged until
+ * backward. */
 const float *ng_lstm_forward(ng_lstm *lstm, const float *x, const int *lengths, size_t T,
                              size_t B);
 void ng_lstm_backward(ng_lstm *lstm, const float *dh_top, float *dx);
@@ -72,5 +73,23 @@ void ng_lstm_state_reset(ng_lstm_state *s, const ng_lstm *lstm);
 void ng_lstm_state_free(ng_lstm_state *s);
 /* Advance one step with input x [input_size] (cblas_sgemv); returns the top h [H]. */
 const float *ng_lstm_step(const ng_lstm *lstm, ng_lstm_state *s, const float *x);
+
+/* Carried states of up to max_batch sequences generated side by side (one sgemm per
+ * layer and step instead of B sgemv calls). Row b of every buffer is sequence b. */
+typedef struct ng_lstm_batch_state {
+    size_t max_batch;
+    float *h, *c;  /* [n_layers, max_batch, H] */
+    float *gates;  /* [max_batch, 4H] scratch */
+} ng_lstm_batch_state;
+
+ng_status ng_lstm_batch_state_init(ng_lstm_batch_state *s, const ng_lstm *lstm,
+                                   size_t max_batch, ng_error *err);
+/* Zero the state of sequence b (e.g. when a new flow takes over that row). */
+void ng_lstm_batch_state_reset_row(ng_lstm_batch_state *s, const ng_lstm *lstm, size_t b);
+void ng_lstm_batch_state_free(ng_lstm_batch_state *s);
+/* Advance rows 0..B-1 one step with inputs x [B, input_size]; returns the top h [B, H]
+ * (NULL when B > max_batch). */
+const float *ng_lstm_step_batch(const ng_lstm *lstm, ng_lstm_batch_state *s, const float *x,
+                                size_t B);
 
 #endif

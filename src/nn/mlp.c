@@ -97,6 +97,8 @@ void ng_mlp_init_weights(ng_mlp *m, ng_rng *rng)
 
 const float *ng_mlp_forward(ng_mlp *m, const float *x, size_t B)
 {
+    if (B > m->cfg.max_batch)
+        return NULL;
     m->input = x;
     const float *in = x;
     for (size_t l = 0; l < m->cfg.n_layers; l++) {

@@ -45,7 +45,8 @@ void ng_mlp_free(ng_mlp *m);
 /* He normal before (leaky) ReLU, Xavier uniform otherwise; biases zero. */
 void ng_mlp_init_weights(ng_mlp *m, ng_rng *rng);
 
-/* Output [B, sizes[n_layers]] (points into the MLP's own buffer). B <= max_batch. */
+/* Output [B, sizes[n_layers]] (points into the MLP's own buffer); NULL when
+ * B > max_batch. */
 const float *ng_mlp_forward(ng_mlp *m, const float *x, size_t B);
 void ng_mlp_backward(ng_mlp *m, const float *dout, float *dx, size_t B);
 

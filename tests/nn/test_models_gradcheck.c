@@ -236,6 +236,21 @@ static void test_lstm_step_matches_sequence(void **state)
         }
     }
     ng_lstm_state_free(&s);
+    /* all sequences side by side, with one restarted half-way */
+    ng_lstm_batch_state bs;
+    assert_int_equal(ng_lstm_batch_state_init(&bs, &c->lstm, B, &err), NG_OK);
+    for (int t = 0; t < T; t++) {
+        if (t == 3)
+            ng_lstm_batch_state_reset_row(&bs, &c->lstm, 1);
+        const float *hb = ng_lstm_step_batch(&c->lstm, &bs, c->x + t * B * IN, B);
+        for (int b = 0; b < B; b++)
+            if (b != 1 || t < 3)
+                for (int j = 0; j < H; j++)
+                    assert_float_equal(hb[b * H + j], h[(t * B + b) * H + j], 1e-5);
+    }
+    assert_null(ng_lstm_step_batch(&c->lstm, &bs, c->x, B + 1));
+    assert_null(ng_lstm_forward(&c->lstm, c->x, NULL, T + 1, B));
+    ng_lstm_batch_state_free(&bs);
     ng_lstm_free(&c->lstm);
     ng_params_free(&c->params);
     free(c);
