@@ -121,6 +121,31 @@ static void test_extract_demo(void **state)
     free(summary);
 }
 
+static void test_two_inputs_merged(void **state)
+{
+    /* The HTTP and SMTP files of the same Monday overlap in time: merged, they give
+     * the flows of both (no key is shared) and packets.csv stays in time order. */
+    NG_REQUIRE_SHARED(smtp, "darpa99/week1-monday-smtp.pcap");
+    const char *out = ng_test_tmp("merged");
+    assert_int_equal(ng_test_run("'%s' -q extract '%s' '%s' -o '%s'", necstgen(),
+                                 demo_capture(), smtp, out), 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/flows.csv", out);
+    assert_int_equal(count_lines(path), 719 + 312 + 1);
+    snprintf(path, sizeof path, "%s/packets.csv", out);
+    assert_int_equal(count_lines(path), 20000 + 1);
+    char *text = read_text(path);
+    double prev = 0;
+    char *save = NULL;
+    char *line = strtok_r(text, "\n", &save);
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        double ts = strtod(line, NULL);
+        assert_true(ts >= prev);
+        prev = ts;
+    }
+    free(text);
+}
+
 static void test_no_csv_and_max_packets(void **state)
 {
     const char *out = ng_test_tmp("nocsv");
@@ -228,6 +253,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_extract_demo),
+        cmocka_unit_test(test_two_inputs_merged),
         cmocka_unit_test(test_no_csv_and_max_packets),
         cmocka_unit_test(test_not_a_capture),
         cmocka_unit_test(test_empty_file),
