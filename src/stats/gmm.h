@@ -84,7 +84,8 @@ ng_status ng_gmm_fit(const double *x, size_t n, size_t d, size_t k,
                      const ng_gmm_options *opt, ng_gmm **out, ng_error *err);
 
 /* Run EM from g's current (prepared) parameters — a warm start. Uses opt's
- * reg_covar, tol and max_iter; ignores cov_type (g's is kept), n_init and seed. */
+ * reg_covar, tol and max_iter; ignores cov_type (g's is kept), n_init and seed.
+ * On failure g may hold a partial update: free it or prepare new parameters. */
 ng_status ng_gmm_refine(ng_gmm *g, const double *x, size_t n, const ng_gmm_options *opt,
                         ng_error *err);
 

@@ -395,7 +395,8 @@ ng_status ng_gmm_fit(const double *x, size_t n, size_t d, size_t k,
         ng_gmm *g = NULL;
         st = fit_once(x, n, d, k, opt, shift, r, &g, &last);
         if (st != NG_OK) {
-            ng_warn("gmm: restart %zu of %zu failed: %s", r + 1, n_init, last.msg);
+            if (n_init > 1)
+                ng_warn("gmm: restart %zu of %zu failed: %s", r + 1, n_init, last.msg);
             continue;
         }
         if (!best || g->log_likelihood > best->log_likelihood) {
