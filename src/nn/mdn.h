@@ -19,7 +19,9 @@
 
 #include "core/rng.h"
 
-#define NG_MDN_LOG_SIGMA_MIN (-7.0f)
+/* The floor keeps atoms of the data (exact repeated values) from collapsing a component
+ * into a spike whose NLL and gradients grow without bound and swamp other losses. */
+#define NG_MDN_LOG_SIGMA_MIN (-4.0f)
 #define NG_MDN_LOG_SIGMA_MAX (5.0f)
 #define NG_MDN_MAX_COMPONENTS 64 /* 1 <= m <= this */
 

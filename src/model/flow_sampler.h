@@ -1,0 +1,59 @@
+/* flow_sampler.h — generating one flow's packets from a trained flow level.
+ *
+ * A sampler is the state of one flow being generated (LSTM state, previous packet,
+ * step count, its own random stream), so a generator can interleave thousands of flows
+ * and advance each on demand. Usage:
+ *
+ *   ng_flow_sampler s = {0};                       // or ng_flow_sampler_init(&s)
+ *   ng_flow_sampler_begin(fl, &plan, seed, &s, &err);
+ *   ng_packet_proposal p;
+ *   while (ng_flow_sampler_next(fl, &s, &p)) ...   // false: the flow has ended
+ *   ng_flow_sampler_free(&s);                      // begin may be called again before
+ *
+ * Each step samples the next cluster (or the end of the flow); then direction, TCP
+ * flags, payload size (an exact size from the vocabulary, or a log-normal draw for
+ * "other", rounded, >= 0) and the inter-arrival time (mixture of Gaussians on log10 s,
+ * clamped to the training range; 0 for the first packet) given that cluster.
+ * Target packets: when plan->target_packets > 0 the flow has exactly that many packets
+ * (the end is suppressed before it and forced at it; the model saw the same remaining
+ * count while training, so it also shapes the flow toward its end, e.g. a FIN). When it
+ * is 0, the model decides the end (at least 1 packet, at most NG_FLOW_SAMPLER_MAX).
+ * Non-TCP flows always get flags 0; "other" flag values are never proposed.
+ * The LSTM state is reset every `window` packets, as the training windows were.
+ * Same level, plan and seed → the same packets. Not thread-safe per sampler; samplers
+ * of one level may run in different threads. */
+#ifndef NG_MODEL_FLOW_SAMPLER_H
+#define NG_MODEL_FLOW_SAMPLER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "core/rng.h"
+#include "model/flow_codec.h"
+#include "model/flow_level.h"
+#include "model/flow_plan.h"
+
+#define NG_FLOW_SAMPLER_MAX 100000u
+
+typedef struct ng_flow_sampler {
+    ng_rng rng;
+    float *memory;          /* one block: the arrays below */
+    size_t capacity;        /* floats in memory */
+    float *h, *c;           /* [layers, H] */
+    float *gates;           /* [4H] */
+    float *cond_gates;      /* [4H] bias + the flow's constant inputs through W_ih */
+    float *logits;          /* head 1 [k + 1] then head 2 [out2] */
+    ng_flow_token prev;
+    uint32_t emitted, target;
+    bool tcp, ended;
+} ng_flow_sampler;
+
+void ng_flow_sampler_init(ng_flow_sampler *s);
+ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *plan, uint64_t seed,
+                                ng_flow_sampler *s, ng_error *err);
+bool ng_flow_sampler_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out);
+void ng_flow_sampler_free(ng_flow_sampler *s);
+
+#endif

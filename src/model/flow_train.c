@@ -1,0 +1,277 @@
+/* flow_train.c — training the flow level: flow selection and split, windows, Adam with
+ * clipping, early stopping on the validation loss, and the trained level. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/progress.h"
+#include "core/rng.h"
+#include "model/flow_level_internal.h"
+#include "model/flow_sequences.h"
+#include "nn/adam.h"
+#include "nn/batcher.h"
+
+#define STREAM_SELECT 0x464c4f5753454cULL /* "FLOWSEL" */
+#define STREAM_SPLIT 0x464c4f5753504cULL
+#define STREAM_INIT 0x464c4f57494e4954ULL
+#define STREAM_BATCH 0x464c4f5742415443ULL
+#define MIN_DELTA 1e-4
+
+typedef struct trainer {
+    const ng_train_config *cfg;
+    size_t *selected, n_selected;
+    size_t *train_flows, *val_flows, n_train, n_val;
+    ng_flow_codec codec;
+    ng_flow_corpus train, val;
+    ng_flow_net net;
+    ng_flow_batch batch;
+    ng_adam adam;
+    ng_early_stop stop;
+    ng_batcher batcher;
+    size_t *window_ids;
+} trainer;
+
+static ng_status check_inputs(const ng_dataset *ds, const uint16_t *clusters, size_t k,
+                              const ng_train_config *cfg, ng_error *err)
+{
+    if (!ds->n_flows || !ds->n_packets)
+        return ng_fail(err, NG_EINVAL, "flow level: the training data has no flows");
+    if (k < 1 || k > 65535)
+        return ng_fail(err, NG_EINVAL, "flow level: %zu packet clusters (need 1..65535)", k);
+    for (size_t i = 0; i < ds->n_packets; i++)
+        if (clusters[i] >= k)
+            return ng_fail(err, NG_EINVAL, "flow level: packet %zu has cluster %u, not below %zu",
+                           i, (unsigned)clusters[i], k);
+    const ng_flow_level_config *f = &cfg->flow;
+    if (!f->hidden || f->layers < 1 || f->layers > NG_LSTM_MAX_LAYERS || f->max_steps < 2 ||
+        !f->batch || f->iat_mixture < 1 || f->iat_mixture > NG_FLOW_MAX_MIXTURE)
+        return ng_fail(err, NG_EINVAL, "flow level: impossible settings (hidden %zu, layers %zu, "
+                       "max_steps %zu, batch %zu, iat_mixture %zu)", f->hidden, f->layers,
+                       f->max_steps, f->batch, f->iat_mixture);
+    return NG_OK;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* All flows, or cfg->flow.max_flows of them chosen at random (in dataset order). */
+static ng_status select_flows(trainer *tr, const ng_dataset *ds, ng_error *err)
+{
+    tr->selected = malloc(ds->n_flows * sizeof *tr->selected);
+    if (!tr->selected)
+        return ng_fail(err, NG_ENOMEM, "no memory to select %zu flows", ds->n_flows);
+    for (size_t i = 0; i < ds->n_flows; i++)
+        tr->selected[i] = i;
+    tr->n_selected = ds->n_flows;
+    size_t max = tr->cfg->flow.max_flows;
+    if (max && ds->n_flows > max) {
+        ng_rng rng;
+        ng_rng_stream(&rng, tr->cfg->seed, STREAM_SELECT);
+        ng_rng_shuffle(&rng, tr->selected, ds->n_flows);
+        tr->n_selected = max;
+        qsort(tr->selected, max, sizeof *tr->selected, by_index);
+    }
+    return NG_OK;
+}
+
+static ng_status split_flows(trainer *tr, ng_error *err)
+{
+    ng_rng rng;
+    ng_rng_stream(&rng, tr->cfg->seed, STREAM_SPLIT);
+    ng_split split;
+    ng_status st = ng_split_make(&split, tr->n_selected, tr->cfg->validation_fraction, &rng, err);
+    if (st)
+        return st;
+    tr->train_flows = malloc((tr->n_selected + 1) * sizeof *tr->train_flows);
+    tr->val_flows = malloc((tr->n_selected + 1) * sizeof *tr->val_flows);
+    if (!tr->train_flows || !tr->val_flows) {
+        ng_split_free(&split);
+        return ng_fail(err, NG_ENOMEM, "no memory to split %zu flows", tr->n_selected);
+    }
+    tr->n_train = split.n_train, tr->n_val = split.n_val;
+    for (size_t i = 0; i < split.n_train; i++)
+        tr->train_flows[i] = tr->selected[split.train[i]];
+    for (size_t i = 0; i < split.n_val; i++)
+        tr->val_flows[i] = tr->selected[split.val[i]];
+    if (!tr->n_val) { /* a single flow: it validates itself */
+        memcpy(tr->val_flows, tr->train_flows, tr->n_train * sizeof *tr->val_flows);
+        tr->n_val = tr->n_train;
+    }
+    ng_split_free(&split);
+    return NG_OK;
+}
+
+static ng_status prepare(trainer *tr, const ng_dataset *ds, const uint16_t *clusters, size_t k,
+                         ng_error *err)
+{
+    const ng_flow_level_config *f = &tr->cfg->flow;
+    ng_status st = select_flows(tr, ds, err);
+    if (!st)
+        st = split_flows(tr, err);
+    if (!st)
+        st = ng_flow_codec_fit(&tr->codec, ds, clusters, k, tr->train_flows, tr->n_train,
+                               tr->cfg->packet.size_vocab, f->iat_mixture, err);
+    if (!st)
+        st = ng_flow_corpus_build(&tr->train, &tr->codec, ds, clusters, tr->train_flows,
+                                  tr->n_train, f->max_steps, err);
+    if (!st)
+        st = ng_flow_corpus_build(&tr->val, &tr->codec, ds, clusters, tr->val_flows, tr->n_val,
+                                  f->max_steps, err);
+    if (!st)
+        st = ng_flow_net_init(&tr->net, &tr->codec, f->hidden, f->layers, f->batch,
+                              f->max_steps, err);
+    if (!st)
+        st = ng_flow_batch_alloc(&tr->batch, &tr->codec, f->batch, f->max_steps, err);
+    if (!st)
+        st = ng_adam_init(&tr->adam, tr->net.params.total, f->learning_rate, err);
+    if (!st)
+        st = ng_early_stop_init(&tr->stop, (int)(tr->cfg->patience ? tr->cfg->patience : 1),
+                                MIN_DELTA, tr->net.params.total, err);
+    if (st)
+        return st;
+    tr->window_ids = malloc((tr->train.n_windows + 1) * sizeof *tr->window_ids);
+    if (!tr->window_ids)
+        return ng_fail(err, NG_ENOMEM, "no memory for %zu windows", tr->train.n_windows);
+    for (size_t i = 0; i < tr->train.n_windows; i++)
+        tr->window_ids[i] = i;
+    ng_rng rng;
+    ng_rng_stream(&rng, tr->cfg->seed, STREAM_INIT);
+    ng_flow_net_init_weights(&tr->net, &rng);
+    return ng_batcher_init(&tr->batcher, tr->window_ids, tr->train.n_windows, f->batch,
+                           tr->cfg->seed ^ STREAM_BATCH, err);
+}
+
+static void trainer_free(trainer *tr)
+{
+    free(tr->selected);
+    free(tr->train_flows);
+    free(tr->val_flows);
+    free(tr->window_ids);
+    ng_flow_corpus_free(&tr->train);
+    ng_flow_corpus_free(&tr->val);
+    ng_flow_net_free(&tr->net);
+    ng_flow_batch_free(&tr->batch);
+    ng_adam_free(&tr->adam);
+    ng_early_stop_free(&tr->stop);
+    ng_batcher_free(&tr->batcher);
+}
+
+/* Mean loss per step over every window of a corpus. */
+static double evaluate(trainer *tr, const ng_flow_corpus *c)
+{
+    size_t B = tr->cfg->flow.batch, idx[B ? B : 1];
+    double total = 0.0;
+    size_t steps = 0;
+    for (size_t w = 0; w < c->n_windows; w += B) {
+        size_t count = c->n_windows - w < B ? c->n_windows - w : B;
+        for (size_t i = 0; i < count; i++)
+            idx[i] = w + i;
+        ng_flow_batch_fill(&tr->batch, &tr->codec, c, idx, count);
+        total += ng_flow_net_loss(&tr->net, &tr->batch, false, NULL) * (double)tr->batch.steps;
+        steps += tr->batch.steps;
+    }
+    return steps ? total / (double)steps : 0.0;
+}
+
+static ng_status train_epoch(trainer *tr, int epoch, double *train_loss, ng_error *err)
+{
+    const size_t *rows;
+    size_t count, steps = 0;
+    double total = 0.0;
+    ng_batcher_epoch(&tr->batcher);
+    while ((count = ng_batcher_next(&tr->batcher, &rows))) {
+        ng_flow_batch_fill(&tr->batch, &tr->codec, &tr->train, rows, count);
+        ng_params_zero_grad(&tr->net.params);
+        double loss = ng_flow_net_loss(&tr->net, &tr->batch, true, NULL);
+        ng_status st = ng_check_loss(loss, "flow-level training", epoch, err);
+        if (!st)
+            st = ng_adam_update(&tr->adam, tr->net.params.data, tr->net.params.grad,
+                                tr->cfg->max_grad_norm, err);
+        if (st)
+            return st;
+        total += loss * (double)tr->batch.steps;
+        steps += tr->batch.steps;
+    }
+    *train_loss = steps ? total / (double)steps : 0.0;
+    return NG_OK;
+}
+
+static ng_status run_epochs(trainer *tr, ng_level_report *rep, ng_error *err)
+{
+    double t0 = ng_now_seconds();
+    rep->initial_val_loss = evaluate(tr, &tr->val);
+    ng_status st = ng_check_loss(rep->initial_val_loss, "flow-level validation", 0, err);
+    if (st)
+        return st;
+    ng_early_stop_update(&tr->stop, 0, rep->initial_val_loss, tr->net.params.data);
+    size_t epochs = tr->cfg->flow.epochs;
+    ng_info("flow level: %zu training flows (%zu windows, %zu steps), %zu validation flows, "
+            "%zu parameters; untrained validation loss %.4f", tr->n_train, tr->train.n_windows,
+            tr->train.n_steps, tr->n_val, tr->net.params.total, rep->initial_val_loss);
+    for (size_t e = 1; e <= epochs; e++) {
+        double train_loss, val_loss;
+        st = train_epoch(tr, (int)e, &train_loss, err);
+        if (st)
+            return st;
+        val_loss = evaluate(tr, &tr->val);
+        st = ng_check_loss(val_loss, "flow-level validation", (int)e, err);
+        if (st)
+            return st;
+        rep->epochs = e;
+        rep->final_train_loss = train_loss;
+        bool stop = ng_early_stop_update(&tr->stop, (int)e, val_loss, tr->net.params.data);
+        double elapsed = ng_now_seconds() - t0;
+        ng_info("flow level: epoch %zu/%zu  loss %.4f  validation %.4f%s  %.1f s  ETA %.0f s", e,
+                epochs, train_loss, val_loss, tr->stop.best_epoch == (int)e ? " *" : "", elapsed,
+                elapsed / (double)e * (double)(epochs - e));
+        if (stop)
+            break;
+    }
+    ng_early_stop_restore(&tr->stop, tr->net.params.data);
+    rep->final_val_loss = tr->stop.best_loss;
+    rep->best_epoch = (size_t)tr->stop.best_epoch;
+    return NG_OK;
+}
+
+static ng_status make_level(trainer *tr, ng_flow_level **out, ng_error *err)
+{
+    ng_flow_level *fl;
+    ng_status st = ng_flow_level_new(&tr->codec, tr->net.hidden, tr->net.layers, &fl, err);
+    if (st)
+        return st;
+    memcpy(fl->net.params.data, tr->net.params.data, tr->net.params.total * sizeof(float));
+    fl->net.window = tr->net.window;
+    st = ng_flow_level_prepare(fl, err);
+    if (st) {
+        ng_flow_level_free(fl);
+        return st;
+    }
+    *out = fl;
+    return NG_OK;
+}
+
+ng_status ng_flow_level_train(const ng_dataset *ds, const uint16_t *cluster_of_packet, size_t k,
+                              const ng_train_config *cfg, ng_flow_level **out,
+                              ng_level_report *report, ng_error *err)
+{
+    *out = NULL;
+    double t0 = ng_now_seconds();
+    ng_level_report rep = {0};
+    ng_status st = check_inputs(ds, cluster_of_packet, k, cfg, err);
+    if (st)
+        return st;
+    trainer tr = {.cfg = cfg};
+    st = prepare(&tr, ds, cluster_of_packet, k, err);
+    if (!st)
+        st = run_epochs(&tr, &rep, err);
+    if (!st)
+        st = make_level(&tr, out, err);
+    trainer_free(&tr);
+    rep.seconds = ng_now_seconds() - t0;
+    if (!st && report)
+        *report = rep;
+    return st;
+}

@@ -1,0 +1,395 @@
+/* test_flow_level.c — the flow level: training on a synthetic TCP-like corpus with a
+ * deterministic structure and reproducing it when sampling; target packet counts
+ * honoured; DARPA99 HTTP validation loss well below the untrained one; model file
+ * round trip byte-identical; determinism of training and sampling; tiny data. */
+#include "test_util.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/progress.h"
+#include "model/dataset.h"
+#include "model/flow_level.h"
+#include "model/flow_level_internal.h"
+#include "model/flow_sampler.h"
+#include "model/model_file.h"
+#include "model/train_config.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#define SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZED 1
+#endif
+#endif
+#ifndef SANITIZED
+#define SANITIZED 0
+#endif
+
+#define K 8
+#define SYN 0x02
+#define SYNACK 0x12
+#define ACK 0x10
+#define PSHACK 0x18
+#define FINACK 0x11
+
+/* ---- clusters made up for the tests: (direction, flags, size bucket) hashed into K ---- */
+
+static uint16_t cluster_of(const ng_packet_row *r)
+{
+    unsigned bucket = r->payload_len == 0 ? 0 : (r->payload_len < 200 ? 1 : 2);
+    unsigned h = (unsigned)r->direction * 131u + (unsigned)r->tcp_flags * 7u + bucket * 29u;
+    return (uint16_t)(h % K);
+}
+
+static uint16_t *clusters_of(const ng_dataset *ds)
+{
+    uint16_t *c = malloc((ds->n_packets + 1) * sizeof *c);
+    assert_non_null(c);
+    for (size_t i = 0; i < ds->n_packets; i++)
+        c[i] = cluster_of(&ds->packets[i]);
+    return c;
+}
+
+/* ---- a synthetic corpus: SYN, SYN-ACK, ACK, request, n data/ACK pairs, FIN ---- */
+
+typedef struct corpus_builder {
+    ng_packet_row *rows;
+    size_t n, cap;
+    int64_t now;
+    ng_rng *rng;
+} corpus_builder;
+
+static void add_packet(corpus_builder *b, uint64_t flow, uint8_t dir, uint8_t flags,
+                       uint32_t payload, int64_t iat)
+{
+    if (b->n == b->cap) {
+        b->cap = b->cap ? 2 * b->cap : 1024;
+        b->rows = realloc(b->rows, b->cap * sizeof *b->rows);
+        assert_non_null(b->rows);
+    }
+    b->now += iat + (iat ? (int64_t)ng_rng_below(b->rng, (uint64_t)iat / 5 + 1) : 0); /* jitter */
+    ng_packet_row *r = &b->rows[b->n++];
+    memset(r, 0, sizeof *r);
+    r->ts_ns = b->now;
+    r->flow_id = flow;
+    r->direction = dir;
+    r->tcp_flags = flags;
+    r->payload_len = payload;
+    r->ip_proto = 6;
+    r->app_class = NG_APP_HTTP;
+    r->frame_len = 54 + payload;
+    r->header_len = 54;
+}
+
+static void make_tcp_corpus(ng_dataset *ds, size_t n_flows, ng_rng *rng)
+{
+    corpus_builder b = {.rng = rng};
+    ng_flow *flows = calloc(n_flows, sizeof *flows);
+    assert_non_null(flows);
+    for (size_t f = 0; f < n_flows; f++) {
+        size_t first = b.n, pairs = 1 + ng_rng_below(rng, 8);
+        int64_t rtt = 1000000 + (int64_t)ng_rng_below(rng, 4000000); /* 1-5 ms */
+        b.now += 10000000000LL;
+        add_packet(&b, f, 0, SYN, 0, 0);
+        add_packet(&b, f, 1, SYNACK, 0, rtt);
+        add_packet(&b, f, 0, ACK, 0, 20000);
+        add_packet(&b, f, 0, PSHACK, 100 + (uint32_t)ng_rng_below(rng, 3) * 50, 30000);
+        for (size_t p = 0; p < pairs; p++) {
+            add_packet(&b, f, 1, ACK, 1460, p ? 50000 : rtt);
+            add_packet(&b, f, 0, ACK, 0, 20000);
+        }
+        add_packet(&b, f, 0, FINACK, 0, 200000);
+        ng_flow *fl = &flows[f];
+        fl->id = f;
+        fl->start_ns = b.rows[first].ts_ns;
+        fl->last_ns = b.rows[b.n - 1].ts_ns;
+        fl->ip_proto = 6, fl->ip_version = 4, fl->app_class = NG_APP_HTTP;
+        fl->start_reason = NG_FLOW_START_SYN, fl->end_reason = NG_FLOW_END_FIN;
+        for (size_t i = first; i < b.n; i++) {
+            b.rows[i].index = i - first;
+            b.rows[i].flow_iat_ns = i == first ? 0 : b.rows[i].ts_ns - b.rows[i - 1].ts_ns;
+            fl->packets[b.rows[i].direction]++;
+            fl->bytes[b.rows[i].direction] += b.rows[i].frame_len;
+            fl->payload_bytes[b.rows[i].direction] += b.rows[i].payload_len;
+        }
+    }
+    ng_error err;
+    assert_int_equal(ng_dataset_from_rows(ds, b.rows, b.n, flows, n_flows, NULL, &err), NG_OK);
+    free(b.rows);
+    free(flows);
+}
+
+static void small_config(ng_train_config *cfg)
+{
+    ng_train_config_default(cfg);
+    cfg->flow.hidden = 32;
+    cfg->flow.epochs = SANITIZED ? 3 : 200;
+    cfg->flow.batch = 8;
+    cfg->flow.max_steps = 16; /* flows are cut into several windows */
+    cfg->flow.learning_rate = 3e-3f;
+    cfg->patience = 20;
+    cfg->validation_fraction = 0.2;
+    cfg->seed = 42;
+}
+
+static ng_flow_plan plan_of(const ng_flow *f, uint64_t id)
+{
+    ng_flow_plan p;
+    memset(&p, 0, sizeof p);
+    p.id = id;
+    p.app_class = f->app_class;
+    p.ip_proto = f->ip_proto;
+    p.ip_version = f->ip_version;
+    p.ethertype = f->ethertype;
+    p.is_noflow = f->is_noflow;
+    p.start_reason = f->start_reason;
+    p.end_reason = f->end_reason;
+    p.target_packets = (uint32_t)ng_flow_packets(f);
+    p.target_bytes = ng_flow_bytes(f);
+    p.target_duration_ns = f->last_ns - f->start_ns;
+    return p;
+}
+
+/* ---- tests ---- */
+
+static void test_synthetic_tcp_structure(void **state)
+{
+    (void)state;
+    ng_rng rng;
+    ng_rng_seed(&rng, 5);
+    ng_dataset ds;
+    make_tcp_corpus(&ds, SANITIZED ? 40 : 160, &rng);
+    uint16_t *clusters = clusters_of(&ds);
+    ng_train_config cfg;
+    small_config(&cfg);
+    ng_flow_level *fl;
+    ng_level_report rep;
+    ng_error err;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
+    printf("  synthetic: val loss %.4f -> %.4f in %zu epochs, %.2f s\n", rep.initial_val_loss,
+           rep.final_val_loss, rep.epochs, rep.seconds);
+    assert_true(rep.final_val_loss < 0.5 * rep.initial_val_loss);
+
+    size_t n = 200, syn_first = 0, synack_second = 0, fin_last = 0, length_ok = 0;
+    ng_flow_sampler s = {0};
+    for (size_t i = 0; i < n; i++) {
+        ng_flow_plan plan = plan_of(&ds.flows[i % ds.n_flows], i);
+        assert_int_equal(ng_flow_sampler_begin(fl, &plan, 1000 + i, &s, &err), NG_OK);
+        ng_packet_proposal p, first = {0}, second = {0}, last = {0};
+        size_t count = 0;
+        while (ng_flow_sampler_next(fl, &s, &p)) {
+            if (count == 0)
+                first = p;
+            if (count == 1)
+                second = p;
+            last = p;
+            count++;
+        }
+        if (getenv("NG_TEST_VERBOSE") && i < 5)
+            printf("  flow %zu: first c%u d%u f%02x p%u i%lld; second c%u d%u f%02x p%u; n %zu\n", i,
+                   first.cluster, first.direction, first.tcp_flags, first.payload_len,
+                   (long long)first.iat_ns, second.cluster, second.direction, second.tcp_flags,
+                   second.payload_len, count);
+        syn_first += first.tcp_flags == SYN && first.direction == NG_DIR_C2S &&
+                     first.payload_len == 0 && first.iat_ns == 0;
+        synack_second += second.tcp_flags == SYNACK && second.direction == NG_DIR_S2C;
+        fin_last += last.tcp_flags == FINACK && last.direction == NG_DIR_C2S;
+        length_ok += count == plan.target_packets;
+    }
+    ng_flow_sampler_free(&s);
+    printf("  sampled %zu flows: SYN c2s first %zu, SYN-ACK s2c second %zu, FIN last %zu, "
+           "length = target %zu\n", n, syn_first, synack_second, fin_last, length_ok);
+    if (!SANITIZED) {
+        assert_true(syn_first >= 95 * n / 100);
+        assert_true(synack_second >= 90 * n / 100);
+        assert_true(fin_last >= 80 * n / 100);
+    }
+    assert_int_equal(length_ok, n);
+    ng_flow_level_free(fl);
+    free(clusters);
+    ng_dataset_free(&ds);
+}
+
+static void sample_flow(const ng_flow_level *fl, const ng_flow_plan *plan, uint64_t seed,
+                        ng_packet_proposal *out, size_t cap, size_t *count)
+{
+    ng_flow_sampler s;
+    ng_flow_sampler_init(&s);
+    ng_error err;
+    assert_int_equal(ng_flow_sampler_begin(fl, plan, seed, &s, &err), NG_OK);
+    *count = 0;
+    while (*count < cap && ng_flow_sampler_next(fl, &s, &out[*count]))
+        (*count)++;
+    ng_flow_sampler_free(&s);
+}
+
+static uint8_t *encode_level(const ng_flow_level *fl, size_t *len)
+{
+    ng_model_writer *w;
+    ng_error err;
+    assert_int_equal(ng_model_writer_new(&w, &err), NG_OK);
+    json_t *header = json_object();
+    assert_int_equal(ng_flow_level_save(fl, w, header, &err), NG_OK);
+    assert_int_equal(ng_model_writer_set_header(w, header, &err), NG_OK);
+    uint8_t *bytes;
+    assert_int_equal(ng_model_writer_encode(w, &bytes, len, &err), NG_OK);
+    json_decref(header);
+    ng_model_writer_free(w);
+    return bytes;
+}
+
+static void test_determinism_and_round_trip(void **state)
+{
+    (void)state;
+    ng_rng rng;
+    ng_rng_seed(&rng, 9);
+    ng_dataset ds;
+    make_tcp_corpus(&ds, 30, &rng);
+    uint16_t *clusters = clusters_of(&ds);
+    ng_train_config cfg;
+    small_config(&cfg);
+    cfg.flow.epochs = 2;
+    ng_flow_level *a, *b, *loaded;
+    ng_error err;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &a, NULL, &err), NG_OK);
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &b, NULL, &err), NG_OK);
+    assert_int_equal(a->net.params.total, b->net.params.total);
+    assert_memory_equal(a->net.params.data, b->net.params.data,
+                        a->net.params.total * sizeof(float));
+
+    size_t len1, len2;
+    uint8_t *bytes1 = encode_level(a, &len1);
+    ng_model_file *m;
+    assert_int_equal(ng_model_file_decode(bytes1, len1, "flow.ngm", &m, &err), NG_OK);
+    assert_int_equal(ng_flow_level_load(m, &loaded, &err), NG_OK);
+    uint8_t *bytes2 = encode_level(loaded, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(bytes1, bytes2, len1);
+
+    /* same seed, same packets, from the trained and from the loaded level */
+    ng_flow_plan plan = plan_of(&ds.flows[3], 0);
+    ng_packet_proposal p1[64], p2[64], p3[64];
+    size_t n1, n2, n3;
+    sample_flow(a, &plan, 77, p1, 64, &n1);
+    sample_flow(loaded, &plan, 77, p2, 64, &n2);
+    sample_flow(a, &plan, 78, p3, 64, &n3);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(p1, p2, n1 * sizeof *p1);
+    assert_true(n1 != n3 || memcmp(p1, p3, n1 * sizeof *p1) != 0);
+
+    /* a header that lies about a size is refused */
+    json_object_set_new(json_object_get(m->header, "flow"), "hidden", json_integer(31));
+    ng_flow_level *bad;
+    assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
+    printf("  refused: %s\n", err.msg);
+
+    ng_model_file_free(m);
+    free(bytes1);
+    free(bytes2);
+    ng_flow_level_free(a);
+    ng_flow_level_free(b);
+    ng_flow_level_free(loaded);
+    free(clusters);
+    ng_dataset_free(&ds);
+}
+
+static void test_tiny_data(void **state)
+{
+    (void)state;
+    ng_packet_row rows[2];
+    memset(rows, 0, sizeof rows);
+    rows[0] = (ng_packet_row){.ts_ns = 1000, .flow_id = 0, .index = 0, .frame_len = 60,
+                              .header_len = 42, .payload_len = 18, .ip_proto = 17,
+                              .app_class = NG_APP_DNS};
+    rows[1] = rows[0];
+    rows[1].ts_ns = 5000, rows[1].index = 1, rows[1].flow_iat_ns = 4000, rows[1].direction = 1;
+    ng_flow flow;
+    memset(&flow, 0, sizeof flow);
+    flow.start_ns = 1000, flow.last_ns = 5000, flow.ip_proto = 17, flow.app_class = NG_APP_DNS;
+    flow.packets[0] = flow.packets[1] = 1, flow.bytes[0] = flow.bytes[1] = 60;
+    flow.start_reason = NG_FLOW_START_NONE, flow.end_reason = NG_FLOW_END_IDLE;
+    ng_dataset ds;
+    ng_error err;
+    assert_int_equal(ng_dataset_from_rows(&ds, rows, 2, &flow, 1, NULL, &err), NG_OK);
+    uint16_t clusters[2] = {0, 1};
+    ng_train_config cfg;
+    small_config(&cfg);
+    cfg.flow.epochs = 3;
+    ng_flow_level *fl;
+    ng_level_report rep;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, 2, &cfg, &fl, &rep, &err), NG_OK);
+    assert_true(isfinite(rep.initial_val_loss) && isfinite(rep.final_val_loss));
+    ng_flow_plan plan = plan_of(&ds.flows[0], 0);
+    ng_packet_proposal p[8];
+    size_t n;
+    sample_flow(fl, &plan, 1, p, 8, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(p[0].iat_ns, 0);
+    assert_true(p[1].iat_ns > 0 && p[0].tcp_flags == 0);
+    plan.target_packets = 0; /* the model decides the end */
+    sample_flow(fl, &plan, 2, p, 8, &n);
+    assert_true(n >= 1);
+    ng_flow_level_free(fl);
+    /* clusters out of range are refused */
+    clusters[1] = 5;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, 2, &cfg, &fl, &rep, &err), NG_EINVAL);
+    ng_dataset_free(&ds);
+}
+
+static void test_darpa_http(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(path, "darpa99/week1-monday-http.pcap");
+    ng_dataset ds;
+    ng_error err;
+    assert_int_equal(ng_dataset_load(&ds, &path, 1, NULL, &err), NG_OK);
+    uint16_t *clusters = clusters_of(&ds);
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    cfg.flow.max_flows = SANITIZED ? 40 : 400;
+    cfg.flow.epochs = SANITIZED ? 1 : 6;
+    cfg.flow.learning_rate = 5e-3f;
+    ng_flow_level *fl;
+    ng_level_report rep;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
+    double ratio = rep.final_val_loss / rep.initial_val_loss;
+    printf("  darpa99 http: %zu flows, %zu packets; val loss %.4f -> %.4f (ratio %.3f), "
+           "%zu epochs, %.2f s\n", ds.n_flows, ds.n_packets, rep.initial_val_loss,
+           rep.final_val_loss, ratio, rep.epochs, rep.seconds);
+    assert_true(ratio < (SANITIZED ? 0.95 : 0.6));
+
+    /* sampler speed over plans of real flows */
+    ng_flow_sampler s = {0};
+    ng_packet_proposal p;
+    size_t steps = 0, flows = 0;
+    double t0 = ng_now_seconds();
+    while (steps < (SANITIZED ? 2000u : 200000u)) {
+        ng_flow_plan plan = plan_of(&ds.flows[flows % ds.n_flows], flows);
+        assert_int_equal(ng_flow_sampler_begin(fl, &plan, flows, &s, &err), NG_OK);
+        while (ng_flow_sampler_next(fl, &s, &p))
+            steps++;
+        flows++;
+    }
+    double dt = ng_now_seconds() - t0;
+    printf("  sampler: %zu packets of %zu flows in %.3f s = %.0f packets/s (hidden %zu)\n",
+           steps, flows, dt, (double)steps / dt, cfg.flow.hidden);
+    ng_flow_sampler_free(&s);
+    ng_flow_level_free(fl);
+    free(clusters);
+    ng_dataset_free(&ds);
+}
+
+int main(void)
+{
+    ng_log_set_level(getenv("NG_TEST_VERBOSE") ? NG_LOG_INFO : NG_LOG_WARN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiny_data),
+        cmocka_unit_test(test_determinism_and_round_trip),
+        cmocka_unit_test(test_synthetic_tcp_structure),
+        cmocka_unit_test(test_darpa_http),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
