@@ -386,6 +386,7 @@ static ng_status fit_gmm(train_ctx *c, ng_error *err)
     opt.k_min = pl->cfg.k_min < opt.k_max ? pl->cfg.k_min : opt.k_max;
     opt.gmm.cov_type = NG_GMM_FULL;
     opt.gmm.n_init = 2;
+    opt.gmm.reg_covar = NG_PACKET_GMM_REG_COVAR;
     opt.gmm.seed = stream_seed(c->cfg->seed, STREAM_GMM_FIT);
     if (distinct < pl->cfg.k_min)
         ng_info("packet level: only %zu distinct latent point%s; K searched in [%zu, %zu]",
