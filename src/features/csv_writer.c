@@ -159,7 +159,7 @@ size_t ng_csv_format_flow(char *dst, const ng_flow_row *f)
     n += put_mac(dst + n, f->has_mac, f->client_mac);
     n += put_mac(dst + n, f->has_mac, f->server_mac);
     PUT_S(f->start_ns);
-    PUT_S(f->last_ns - f->start_ns);
+    PUT_S(ng_ts_gap(f->last_ns, f->start_ns));
     PUT_U(f->packets[0]);
     PUT_U(f->packets[1]);
     PUT_U(f->bytes[0]);

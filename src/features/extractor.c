@@ -123,7 +123,7 @@ static ng_status release(ng_extractor *x, const ng_packet *pkt, ng_error *err)
     ng_status st = ng_flow_table_push(x->flows, pkt, &upd, err);
     if (st != NG_OK)
         return st;
-    int64_t global_iat = x->any_released ? pkt->ts_ns - x->prev_ts_ns : 0;
+    int64_t global_iat = x->any_released ? ng_ts_gap(pkt->ts_ns, x->prev_ts_ns) : 0;
     if (!x->any_released)
         x->stats.first_ns = pkt->ts_ns;
     x->stats.last_ns = pkt->ts_ns;

@@ -59,6 +59,17 @@ typedef struct ng_flow {
 const char *ng_flow_protocol_name(const ng_flow *flow, char *buf, unsigned len);
 const char *ng_flow_start_name(ng_flow_start start); /* "syn", "syn-ack", "midstream", "none" */
 const char *ng_flow_end_name(ng_flow_end end);       /* "fin", "rst", "idle", "eof" */
+/* later - earlier in ns, saturated to the int64 range (timestamps come from files and
+ * may be anything; a plain subtraction could overflow). */
+static inline int64_t ng_ts_gap(int64_t later, int64_t earlier)
+{
+    if (earlier < 0 && later > INT64_MAX + earlier)
+        return INT64_MAX;
+    if (earlier > 0 && later < INT64_MIN + earlier)
+        return INT64_MIN;
+    return later - earlier;
+}
+
 /* Total packets / bytes over both directions. */
 uint64_t ng_flow_packets(const ng_flow *flow);
 uint64_t ng_flow_bytes(const ng_flow *flow);

@@ -145,7 +145,8 @@ static ng_status end_flow(ng_flow_table *t, uint32_t i, ng_flow_end cause, ng_er
 
 static ng_status expire_idle(ng_flow_table *t, int64_t now_ns, ng_error *err)
 {
-    while (t->lru_head != NIL && now_ns - t->slots[t->lru_head].flow.last_ns > t->timeout_ns) {
+    while (t->lru_head != NIL &&
+           ng_ts_gap(now_ns, t->slots[t->lru_head].flow.last_ns) > t->timeout_ns) {
         t->stats.idle_expiries++;
         ng_status st = end_flow(t, t->lru_head, NG_FLOW_END_IDLE, err);
         if (st != NG_OK)
@@ -273,7 +274,7 @@ static void add_packet(ng_flow_table *t, uint32_t i, const ng_packet *pkt, bool 
     ng_flow *f = &s->flow;
     uint8_t dir = src_is_a == s->client_is_a ? NG_DIR_C2S : NG_DIR_S2C;
     uint64_t index = f->packets[0] + f->packets[1];
-    int64_t gap = pkt->ts_ns - f->last_ns;
+    int64_t gap = ng_ts_gap(pkt->ts_ns, f->last_ns);
     f->packets[dir]++;
     f->bytes[dir] += pkt->wirelen;
     f->payload_bytes[dir] += pkt->payload_len;

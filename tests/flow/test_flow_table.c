@@ -303,6 +303,24 @@ static void test_emit_error_propagates(void **state)
     ng_flow_table_free(t);
 }
 
+static void test_extreme_timestamps(void **state)
+{
+    /* Garbage timestamps from a file must not overflow (UBSan checks this). */
+    emitted e = {0};
+    ng_flow_table *t = table(&e, 0);
+    push(t, ip_packet(INT64_MIN + 1, 17, 1, 5000, 2, 53, 0));
+    ng_flow_update u = push(t, ip_packet(INT64_MAX, 17, 1, 5000, 2, 53, 0));
+    assert_true(u.is_first); /* the gap saturates and exceeds any timeout */
+    u = push(t, ip_packet(0, 17, 1, 5000, 2, 53, 0)); /* backwards: gap clamps to 0 */
+    assert_int_equal(u.iat_ns, 0);
+    finish(t);
+    assert_int_equal(e.n, 2);
+    assert_int_equal(ng_ts_gap(INT64_MAX, -1), INT64_MAX);
+    assert_int_equal(ng_ts_gap(INT64_MIN, 1), INT64_MIN);
+    assert_int_equal(ng_ts_gap(5, 3), 2);
+    ng_flow_table_free(t);
+}
+
 static void test_many_flows_grow_and_recycle(void **state)
 {
     /* 100k flows through a 1 s timeout: slots are recycled, all are emitted once. */
@@ -334,6 +352,7 @@ int main(void)
         cmocka_unit_test(test_client_without_syn),
         cmocka_unit_test(test_noflow_grouping),
         cmocka_unit_test(test_emit_error_propagates),
+        cmocka_unit_test(test_extreme_timestamps),
         cmocka_unit_test(test_many_flows_grow_and_recycle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
