@@ -111,6 +111,9 @@ ng_status ng_compare(const ng_quantities *real, const ng_quantities *synth, ng_c
 }
 
 /* The comparison is a flat struct of doubles, so the mean is taken field by field. */
+_Static_assert(sizeof(ng_comparison) == (4 * NG_Q_CAT_COUNT + 9 * NG_Q_CONT_COUNT
+                                         + 3 * NG_S_COUNT) * sizeof(double),
+               "ng_comparison must hold only doubles");
 void ng_comparison_mean(const ng_comparison *items, size_t n, ng_comparison *mean)
 {
     enum { FIELDS = sizeof(ng_comparison) / sizeof(double) };
