@@ -130,6 +130,14 @@ double ng_gmm_estep_normalise(double *logp, size_t nb, size_t k, double *lse)
         for (size_t c = 1; c < k; c++)
             if (row[c] > m)
                 m = row[c];
+        if (!(m > -INFINITY)) { /* every density underflowed (or NaN): log p = m */
+            for (size_t c = 0; c < k; c++)
+                row[c] = 1.0 / (double)k;
+            if (lse)
+                lse[i] = m;
+            total += m;
+            continue;
+        }
         double s = 0.0;
         for (size_t c = 0; c < k; c++) {
             double t = row[c] - m;

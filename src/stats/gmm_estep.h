@@ -39,7 +39,9 @@ void ng_gmm_estep_log_prob(ng_gmm_estep *e, const ng_gmm *g, const double *x, si
                            double *logp);
 
 /* In place: each row of logp (nb × k) becomes responsibilities; returns Σ over rows
- * of log Σ_k exp(logp_ik). lse (nb) receives the per-row values if non-NULL. */
+ * of log Σ_k exp(logp_ik). lse (nb) receives the per-row values if non-NULL. A row
+ * whose entries are all −inf (a point so far away its density underflows) gets −inf
+ * and uniform responsibilities; callers that need finite totals check the sum. */
 double ng_gmm_estep_normalise(double *logp, size_t nb, size_t k, double *lse);
 
 #endif

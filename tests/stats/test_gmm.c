@@ -328,6 +328,15 @@ static void test_density_and_predict(void **state)
     double maha = (1.0 * dx * dx - 2 * 0.5 * dx * dy + 2.0 * dy * dy) / det;
     double expect = -log(2 * M_PI) - 0.5 * log(det) - 0.5 * maha;
     assert_true(fabs(ld - expect) < 1e-12);
+    /* A point so far away that its density underflows: −inf, not NaN. */
+    double far[2] = {1e200, -1e200};
+    size_t far_label;
+    assert_int_equal(ng_gmm_score_samples(g, far, 1, &ld, NULL), NG_OK);
+    assert_true(isinf(ld) && ld < 0);
+    assert_int_equal(ng_gmm_predict(g, far, 1, &far_label, NULL), NG_OK);
+    assert_int_equal(far_label, 0);
+    ng_error err;
+    assert_int_equal(ng_gmm_score(g, far, 1, &ld, &err), NG_ENUMERIC);
     ng_gmm_free(g);
 
     g = true_mixture(NG_GMM_FULL);
