@@ -62,6 +62,8 @@ void ng_sha256_init(ng_sha256_ctx *s)
 void ng_sha256_update(ng_sha256_ctx *s, const void *data, size_t len)
 {
     const uint8_t *p = data;
+    if (len == 0)
+        return; /* data may be NULL */
     s->total += len;
     if (s->fill) {
         size_t take = 64 - s->fill < len ? 64 - s->fill : len;
