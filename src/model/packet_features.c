@@ -136,7 +136,8 @@ static uint32_t row_field(const ng_packet_row *r, vocab_field f)
     switch (f) {
     case FIELD_APP: return r->app_class;
     case FIELD_FLAGS: return r->ip_proto == 6 ? r->tcp_flags : 0;
-    case FIELD_SIZE: return r->payload_len;
+    case FIELD_SIZE: /* sizes above an IP packet's (TSO captures) share the top value */
+        return r->payload_len < NG_PF_MAX_PAYLOAD ? r->payload_len : NG_PF_MAX_PAYLOAD;
     }
     return 0;
 }

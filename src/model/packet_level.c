@@ -245,7 +245,10 @@ static ng_status run_epochs(train_ctx *c, vae_trainer *t, ng_error *err)
         if (st) {
             char why[NG_ERROR_MSG_MAX];
             snprintf(why, sizeof why, "%s", err ? err->msg : "");
-            return ng_fail(err, st, "packet level, epoch %zu: %s", epoch, why);
+            return ng_fail(err, st, "packet level, epoch %zu: %s%s", epoch, why,
+                           st == NG_ENUMERIC ? " (try a lower packet.learning_rate or a "
+                                               "max_grad_norm > 0)"
+                                             : "");
         }
         double val = ng_vae_evaluate(pl->vae, c->data, c->val_rows, c->n_val);
         if ((st = check_loss(loss, "training", epoch, err)) ||

@@ -210,7 +210,7 @@ static ng_status read_cluster(const json_t *obj, const char *path, size_t k,
     s->share_c2s = read_number(&r, obj, "share_c2s", 0.0, 1.0);
     s->top_tcp_flags = (uint32_t)read_size(&r, obj, "top_tcp_flags", 0, 255);
     s->top_tcp_flags_share = read_number(&r, obj, "top_tcp_flags_share", 0.0, 1.0);
-    s->median_payload = read_number(&r, obj, "median_payload", 0.0, NG_PF_MAX_PAYLOAD);
+    s->median_payload = read_number(&r, obj, "median_payload", 0.0, 1e9);
     s->median_iat_s = read_number(&r, obj, "median_iat_s", 0.0, 1e12);
     return r.st;
 }

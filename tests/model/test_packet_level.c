@@ -163,6 +163,26 @@ static double payload_vocab_tv(const ng_packet_features *pf, const ng_packet_sam
     return tv;
 }
 
+/* Packets drawn from one cluster look like the training packets assigned to it. */
+static void assert_cluster_sampling_matches_summary(const ng_packet_level *pl)
+{
+    const ng_packet_cluster_summary *sum = ng_packet_level_clusters(pl);
+    size_t big = 0, n = 2000;
+    for (size_t c = 1; c < ng_packet_level_k(pl); c++)
+        big = sum[c].packets > sum[big].packets ? c : big;
+    ng_packet_sample *s = calloc(n, sizeof *s);
+    ng_rng rng;
+    ng_rng_seed(&rng, 5);
+    ng_packet_level_sample(pl, &rng, (int)big, n, s);
+    size_t c2s = 0;
+    for (size_t i = 0; i < n; i++)
+        c2s += s[i].direction == NG_DIR_C2S;
+    print_message("cluster %zu: c2s share %.3f in training, %.3f sampled\n", big,
+                  sum[big].share_c2s, (double)c2s / (double)n);
+    assert_true(fabs(sum[big].share_c2s - (double)c2s / (double)n) < 0.15);
+    free(s);
+}
+
 static void test_darpa_http(void **state)
 {
     (void)state;
@@ -192,6 +212,7 @@ static void test_darpa_http(void **state)
     assert_true(tv < 0.2);
     free(s);
     assert_sane_samples(pl, 2000, 3);
+    assert_cluster_sampling_matches_summary(pl);
     ng_packet_level_free(pl);
     free(clusters);
     ng_dataset_free(&ds);
@@ -347,6 +368,35 @@ static void test_identical_packets(void **state)
     ng_dataset_free(&ds);
     make_rows(&ds, 1, 1, true); /* a single packet */
     train_small(&ds);
+    ng_dataset_free(&ds);
+}
+
+/* A learning rate of 1 without clipping either trains or stops with NG_ENUMERIC and
+ * says so; it never hands back a model with NaN losses. */
+static void test_divergence_is_reported(void **state)
+{
+    (void)state;
+    ng_dataset ds;
+    make_rows(&ds, 20, 6, false);
+    ng_train_config cfg;
+    quick_config(&cfg, 20);
+    cfg.packet.learning_rate = 1.0f;
+    cfg.packet.beta = 100.0f;
+    cfg.max_grad_norm = 0.0f;
+    ng_packet_level *pl = NULL;
+    ng_level_report rep;
+    ng_error err;
+    ng_status st = ng_packet_level_train(&ds, &cfg, &pl, NULL, &rep, NULL, &err);
+    if (st) {
+        print_message("refused: %s\n", err.msg);
+        assert_int_equal(st, NG_ENUMERIC);
+        assert_non_null(strstr(err.msg, "diverged"));
+        assert_null(pl);
+    } else {
+        assert_true(isfinite(rep.final_val_loss));
+        assert_sane_samples(pl, 200, 1);
+        ng_packet_level_free(pl);
+    }
     ng_dataset_free(&ds);
 }
 
@@ -520,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_bytes),
         cmocka_unit_test(test_one_flow_of_two_packets),
         cmocka_unit_test(test_identical_packets),
+        cmocka_unit_test(test_divergence_is_reported),
         cmocka_unit_test(test_empty_dataset_is_refused),
         cmocka_unit_test(test_damaged_header_is_refused),
     };
