@@ -11,9 +11,11 @@ static ng_status read_all(ng_merge *m, ng_extractor *x, const ng_extract_options
 {
     ng_progress bar;
     bool show = opt && opt->progress;
-    if (show)
-        ng_progress_start(&bar, "extract", "B", ng_merge_total_bytes(m));
     uint64_t limit = opt ? opt->max_packets : 0, n = 0;
+    if (show && limit) /* the limit, not the file size, tells when we are done */
+        ng_progress_start(&bar, "extract", "pkt", limit);
+    else if (show)
+        ng_progress_start(&bar, "extract", "B", ng_merge_total_bytes(m));
     ng_status st = NG_OK;
     ng_packet pkt;
     bool got;
@@ -22,10 +24,10 @@ static ng_status read_all(ng_merge *m, ng_extractor *x, const ng_extract_options
         if ((st = ng_extractor_push(x, &pkt, err)) != NG_OK)
             break;
         if (++n % PROGRESS_EVERY == 0 && show)
-            ng_progress_update(&bar, ng_merge_bytes_read(m));
+            ng_progress_update(&bar, limit ? n : ng_merge_bytes_read(m));
     }
     if (show) {
-        ng_progress_update(&bar, ng_merge_bytes_read(m));
+        ng_progress_update(&bar, limit ? n : ng_merge_bytes_read(m));
         ng_progress_finish(&bar);
     }
     return st;
