@@ -97,7 +97,7 @@ static void bench_state(double seconds, int build_too)
     double t0 = now(), tn = t0;
     while (tn - t0 < seconds) {
         for (int f = 0; f < FLOWS; f++)
-            ng_tcp_flow_init(&flows[f], &cfg, 7, round * FLOWS + (uint64_t)f);
+            ng_tcp_flow_init(&flows[f], &cfg, 7, round * FLOWS + (uint64_t)f, NG_TCP_START_SYN);
         for (int k = 0; k < PER_FLOW; k++)
             for (int f = 0; f < FLOWS; f++) {
                 ng_tcp_proposal p = next_proposal(&rng, &t);

@@ -7,7 +7,6 @@
 void ng_tcp_config_default(ng_tcp_config *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
-    cfg->handshake = true;
     cfg->midstream_timestamps = true;
     cfg->ts_hz = 1000;
     cfg->insert_gap_ns = 50000;

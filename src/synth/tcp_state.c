@@ -35,7 +35,7 @@ static void count(emitter *em, ng_tcp_fix kind)
 
 static bool started(const ng_tcp_flow *f)
 {
-    return f->side[0].sent || f->side[1].sent;
+    return f->started;
 }
 
 static uint16_t window_field(const ng_tcp_flow *f, int dir, bool syn)
@@ -57,11 +57,11 @@ static uint32_t window_bytes(const ng_tcp_flow *f, int dir, uint16_t field, bool
 }
 
 void ng_tcp_flow_init(ng_tcp_flow *flow, const ng_tcp_config *cfg, uint64_t seed,
-                      uint64_t flow_id)
+                      uint64_t flow_id, ng_tcp_start start)
 {
     memset(flow, 0, sizeof *flow);
     flow->cfg = cfg;
-    flow->midstream = !cfg->handshake;
+    flow->midstream = start == NG_TCP_START_MIDSTREAM;
     flow->phase = flow->midstream ? PHASE_OPEN : PHASE_NEW;
     if (flow->midstream && cfg->midstream_timestamps)
         flow->negotiated = NG_TCPOPT_TIMESTAMP;
@@ -73,6 +73,11 @@ void ng_tcp_flow_init(ng_tcp_flow *flow, const ng_tcp_config *cfg, uint64_t seed
         s->snd_nxt = s->snd_una = (uint32_t)r;
         s->ts_base = s->last_tsval = (uint32_t)(r >> 32);
         s->rwnd = window_field(flow, d, false);
+    }
+    if (start == NG_TCP_START_SYNACK) { /* the client's SYN went by before the capture */
+        flow->side[NG_TCP_CLIENT].snd_nxt++;
+        flow->side[NG_TCP_CLIENT].sent = true;
+        flow->phase = PHASE_SYN_SENT;
     }
 }
 
@@ -108,6 +113,7 @@ static ng_tcp_segment *emit(ng_tcp_flow *f, emitter *em, int dir, uint8_t flags,
     memset(seg, 0, sizeof *seg);
     if (!started(f))
         f->t0 = em->ts;
+    f->started = true;
     seg->ts_ns = f->last_ts = em->ts;
     em->ts += f->cfg->insert_gap_ns;
     seg->dir = (uint8_t)dir;
@@ -362,8 +368,8 @@ static void append_teardown(ng_tcp_flow *f, emitter *em, int dir, uint8_t flags)
     emit(f, em, dir, flags, 0, window_field(f, dir, false), true);
 }
 
-size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_segment out[NG_TCP_MAX_EMIT],
-                     ng_tcp_fixes *fixes)
+size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_end end,
+                     ng_tcp_segment out[NG_TCP_MAX_EMIT], ng_tcp_fixes *fixes)
 {
     ng_tcp_fixes scratch;
     if (!fixes)
@@ -371,7 +377,7 @@ size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_segment out[NG_TCP
     if (flow->phase != PHASE_OPEN || !started(flow))
         return 0;
     emitter em = start_step(flow, ts_ns, out, fixes);
-    if (flow->cfg->teardown_rst) {
+    if (end == NG_TCP_END_RST) {
         append_teardown(flow, &em, flow->last_dir, NG_TCP_RST | NG_TCP_ACK);
         return em.n;
     }

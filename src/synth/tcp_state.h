@@ -10,9 +10,10 @@
  *  - Direction 0 is the client (initiator), 1 the server. ISNs and timestamp clock
  *    offsets come from ng_rng_stream(seed, flow_id), so a flow's bytes do not depend on
  *    how flows are interleaved.
- *  - With cfg->handshake the flow opens SYN, SYN/ACK, ACK; whatever the model proposes
- *    first, missing handshake segments are inserted. Without it the flow starts
- *    mid-stream, established, with consistent seq/ack from the first segment.
+ *  - A flow started with NG_TCP_START_SYN opens SYN, SYN/ACK, ACK; whatever the model
+ *    proposes first, missing handshake segments are inserted. NG_TCP_START_SYNACK is the
+ *    same with the client's SYN unseen (capture began after it). NG_TCP_START_MIDSTREAM
+ *    starts established, with consistent seq/ack from the first segment.
  *  - seq advances by payload length (+1 for SYN and FIN); ack is always the other
  *    side's next sequence number (no loss is modelled); ACK is set on every segment
  *    once the other side has sent something. SYN only in the handshake.
@@ -41,7 +42,17 @@
 #include "core/error.h"
 #include "synth/frame_spec.h"
 
-enum { NG_TCP_CLIENT = 0, NG_TCP_SERVER = 1 };
+enum { NG_TCP_CLIENT = 0, NG_TCP_SERVER = 1 }; /* same values as NG_DIR_C2S / NG_DIR_S2C */
+
+/* How the flow begins (from the learned class: ng_flow_start maps one to one). */
+typedef enum ng_tcp_start {
+    NG_TCP_START_SYN,       /* full handshake */
+    NG_TCP_START_SYNACK,    /* handshake whose SYN was not captured: first is the SYN/ACK */
+    NG_TCP_START_MIDSTREAM  /* already established */
+} ng_tcp_start;
+
+/* How ng_tcp_finish closes it (a flow that ends idle is simply not finished). */
+typedef enum ng_tcp_end { NG_TCP_END_FIN, NG_TCP_END_RST } ng_tcp_end;
 enum { NG_TCP_MAX_EMIT = 6 }; /* most segments one step or finish can return */
 
 typedef struct ng_tcp_side_config {
@@ -52,16 +63,14 @@ typedef struct ng_tcp_side_config {
 } ng_tcp_side_config;
 
 typedef struct ng_tcp_config {
-    bool handshake;             /* open with SYN, SYN/ACK, ACK; false = start mid-stream */
     bool midstream_timestamps;  /* mid-stream flows: carry the timestamp option */
-    bool teardown_rst;          /* ng_tcp_finish closes with RST instead of FINs */
     uint32_t ts_hz;             /* TSval clock rate (Linux: 1000) */
     int64_t insert_gap_ns;      /* spacing of inserted segments */
     ng_tcp_side_config side[2]; /* [NG_TCP_CLIENT], [NG_TCP_SERVER] */
 } ng_tcp_config;
 
-/* A sensible default: handshake, Linux-like options (MSS 1460, SACK, timestamps at
- * 1000 Hz, wscale 7, 64 KiB windows), FIN teardown, 50 us between inserted segments. */
+/* A sensible default: Linux-like options (MSS 1460, SACK, timestamps at 1000 Hz,
+ * wscale 7, 64 KiB windows), 50 us between inserted segments. */
 void ng_tcp_config_default(ng_tcp_config *cfg);
 /* Refuses impossible settings (window 0, wscale > 14, MSS option with MSS 0, ...). */
 ng_status ng_tcp_config_check(const ng_tcp_config *cfg, ng_error *err);
@@ -131,20 +140,22 @@ typedef struct ng_tcp_flow {
     uint8_t negotiated;   /* NG_TCPOPT_* in force after the handshake */
     uint8_t last_dir;
     bool midstream;
+    bool started;         /* has emitted a segment */
 } ng_tcp_flow;
 
 /* Start a flow: no segment is produced until the first step. */
 void ng_tcp_flow_init(ng_tcp_flow *flow, const ng_tcp_config *cfg, uint64_t seed,
-                      uint64_t flow_id);
+                      uint64_t flow_id, ng_tcp_start start);
 /* Turn one proposal into segments (written to out); returns how many (0 when dropped).
  * fixes (caller-owned, may aggregate many flows) is incremented per correction. */
 size_t ng_tcp_step(ng_tcp_flow *flow, const ng_tcp_proposal *prop,
                    ng_tcp_segment out[NG_TCP_MAX_EMIT], ng_tcp_fixes *fixes);
-/* The flow ends at ts_ns: append the missing teardown (FIN both ways and the final ACK,
- * or RST with cfg->teardown_rst). A flow still in its handshake is left as it is (an
- * unanswered or half-open attempt); a flow that never sent anything stays empty. */
-size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_segment out[NG_TCP_MAX_EMIT],
-                     ng_tcp_fixes *fixes);
+/* The flow ends at ts_ns: append the missing teardown (NG_TCP_END_FIN: FIN both ways
+ * and the final ACK, the side that sent last closing first; NG_TCP_END_RST: one RST).
+ * A flow still in its handshake is left as it is (an unanswered or half-open attempt);
+ * a flow that never sent anything stays empty. */
+size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_end end,
+                     ng_tcp_segment out[NG_TCP_MAX_EMIT], ng_tcp_fixes *fixes);
 /* True after FINs both ways are acknowledged, or after a RST. */
 bool ng_tcp_flow_closed(const ng_tcp_flow *flow);
 

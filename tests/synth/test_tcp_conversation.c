@@ -179,17 +179,17 @@ static void gen_segments(gen *g, uint32_t flow, const ng_tcp_segment *segs, size
     }
 }
 
-static void gen_flow(gen *g, const ng_tcp_config *cfg, uint32_t flow,
-                     const ng_tcp_proposal *props, size_t n, int64_t end_ts)
+static void gen_flow(gen *g, const ng_tcp_config *cfg, ng_tcp_start how, ng_tcp_end end,
+                     uint32_t flow, const ng_tcp_proposal *props, size_t n, int64_t end_ts)
 {
     ng_tcp_flow f;
-    ng_tcp_flow_init(&f, cfg, 2022, flow);
+    ng_tcp_flow_init(&f, cfg, 2022, flow, how);
     ng_tcp_segment segs[NG_TCP_MAX_EMIT];
     for (size_t i = 0; i < n; i++) {
         gen_segments(g, flow, segs, ng_tcp_step(&f, &props[i], segs, &g->fixes));
         g->proposals++;
     }
-    gen_segments(g, flow, segs, ng_tcp_finish(&f, end_ts, segs, &g->fixes));
+    gen_segments(g, flow, segs, ng_tcp_finish(&f, end_ts, end, segs, &g->fixes));
 }
 
 /* ---- the independent checker ---- */
@@ -209,6 +209,7 @@ typedef struct flow_check {
     side_check s[2];
     uint32_t client_port;
     bool closed, handshake, scaled;
+    bool synack_start;  /* the client's SYN was never sent in the capture */
     uint8_t wscale[2];
     size_t count;
     int64_t last_ts;
@@ -227,7 +228,8 @@ static bool check_syn(flow_check *fc, int d, const ng_packet *p, char *why)
         CHECK(!(p->tcp_flags & NG_TCP_ACK), "ACK on the client SYN");
         CHECK(!(p->tcp_opts & NG_TCPOPT_TIMESTAMP) || p->tsecr == 0, "TSecr on SYN");
     } else {
-        CHECK(peer->sent && (p->tcp_flags & NG_TCP_ACK), "SYN/ACK before SYN or without ACK");
+        CHECK((peer->sent || fc->synack_start) && (p->tcp_flags & NG_TCP_ACK),
+              "SYN/ACK before SYN or without ACK");
         CHECK((p->tcp_opts & ~NG_TCPOPT_MSS & ~peer->syn_opts) == 0, "SYN/ACK option not offered");
         fc->scaled = (p->tcp_opts & peer->syn_opts & NG_TCPOPT_WSCALE) != 0;
     }
@@ -246,7 +248,9 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
     CHECK(p->ts_ns >= fc->last_ts, "time went backwards");
     CHECK(!(fl & (NG_TCP_URG | NG_TCP_ECE | NG_TCP_CWR)), "unsupported flag");
     CHECK(!(syn && (fin || rst)), "SYN with FIN/RST");
-    CHECK(fc->count > 0 || !fc->handshake || (syn && d == 0), "handshake flow does not open with SYN");
+    /* With the SYN unseen, either side may also reset the attempt before any SYN/ACK. */
+    CHECK(fc->count > 0 || !fc->handshake || (syn && d == (fc->synack_start ? 1 : 0)) ||
+          (fc->synack_start && rst), "handshake flow does not open with its SYN (or SYN/ACK)");
     if (syn && !check_syn(fc, d, p, why))
         return false;
     if (!syn)
@@ -255,7 +259,8 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
     if (me->known && !reset_of_syn)
         CHECK(p->seq == me->next, "side %d seq %u, expected %u", d, p->seq, me->next);
     else if (!me->known)
-        CHECK(!fc->handshake || syn || reset_of_syn, "first segment of side %d is not a SYN", d);
+        CHECK(!fc->handshake || syn || reset_of_syn || (fc->synack_start && d == 0),
+              "first segment of side %d is not a SYN", d);
     if (ack) {
         if (peer->known)
             CHECK(p->ack == peer->next, "side %d ack %u, expected %u", d, p->ack, peer->next);
@@ -269,7 +274,9 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
         me->next = (me->known ? me->next : p->seq) + p->payload_len + syn + fin;
         me->known = true;
     }
-    if (p->payload_len && peer->rwnd)
+    /* With the SYN unseen, the client's window scale is unknown (as for tshark). */
+    bool peer_scale_unknown = fc->synack_start && fc->scaled && d == 1;
+    if (p->payload_len && peer->rwnd && !peer_scale_unknown)
         CHECK((uint32_t)(me->next - me->acked) < peer->rwnd, "data past the receiver's window");
     if (p->tcp_opts & NG_TCPOPT_TIMESTAMP) {
         CHECK(!me->ts_seen || (int32_t)(p->tsval - me->tsval) >= 0, "TSval went backwards");
@@ -287,12 +294,15 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
 }
 
 /* Check every segment of one flow; returns the number of segments checked. */
-static size_t check_flow(const capture *c, uint32_t flow, bool handshake, bool *closed)
+static size_t check_flow(const capture *c, uint32_t flow, ng_tcp_start how, bool *closed)
 {
     flow_check fc;
     memset(&fc, 0, sizeof fc);
     fc.client_port = 20000 + flow;
-    fc.handshake = handshake;
+    fc.handshake = how != NG_TCP_START_MIDSTREAM;
+    fc.synack_start = how == NG_TCP_START_SYNACK;
+    if (fc.synack_start) /* what the unseen SYN offered is unknown: accept any reply */
+        fc.s[0].syn_opts = 0xFF;
     char why[200];
     for (size_t i = 0; i < c->n; i++) {
         if (c->flow_of[i] != flow)
@@ -381,11 +391,11 @@ static void test_http_like_conversation_with_fin(void **state)
     };
     gen g;
     memset(&g, 0, sizeof g);
-    gen_flow(&g, &cfg, 1001, props, 11, t + 20 * MS);
+    gen_flow(&g, &cfg, NG_TCP_START_SYN, NG_TCP_END_FIN, 1001, props, 11, t + 20 * MS);
     assert_int_equal(g.cap.n, 11);            /* valid as proposed: */
     assert_int_equal(ng_tcp_fixes_total(&g.fixes), 0); /* nothing corrected */
     bool closed;
-    assert_int_equal(check_flow(&g.cap, 1001, true, &closed), 11);
+    assert_int_equal(check_flow(&g.cap, 1001, NG_TCP_START_SYN, &closed), 11);
     assert_true(closed);
     assert_int_equal(g.cap.pkts[3].payload_len, 300);
     assert_int_equal(g.cap.pkts[4].ack, g.cap.pkts[3].seq + 300);
@@ -404,24 +414,22 @@ static void test_reset_cases(void **state)
     memset(&g, 0, sizeof g);
     /* 1: refused connection (SYN, RST/ACK with seq 0). */
     const ng_tcp_proposal refused[] = {{t, 0, NG_TCP_SYN, 0, 0}, {t + MS, 1, NG_TCP_RST | NG_TCP_ACK, 0, 0}};
-    gen_flow(&g, &cfg, 1002, refused, 2, t + 2 * MS);
+    gen_flow(&g, &cfg, NG_TCP_START_SYN, NG_TCP_END_FIN, 1002, refused, 2, t + 2 * MS);
     /* 2: reset mid-conversation by the client, then proposals after close. */
     const ng_tcp_proposal aborted[] = {
         {t, 0, NG_TCP_SYN, 0, 0}, {t + MS, 1, NG_TCP_SYN | NG_TCP_ACK, 0, 0},
         {t + 2 * MS, 0, NG_TCP_ACK | NG_TCP_PSH, 0, 200}, {t + 3 * MS, 1, NG_TCP_ACK, 0, 900},
         {t + 4 * MS, 0, NG_TCP_RST, 0, 0}, {t + 5 * MS, 1, NG_TCP_ACK, 0, 100},
     };
-    gen_flow(&g, &cfg, 1003, aborted, 6, t + 9 * MS);
+    gen_flow(&g, &cfg, NG_TCP_START_SYN, NG_TCP_END_FIN, 1003, aborted, 6, t + 9 * MS);
     /* 3: teardown by RST from ng_tcp_finish. */
-    ng_tcp_config rst_cfg = cfg;
-    rst_cfg.teardown_rst = true;
-    gen_flow(&g, &rst_cfg, 1004, aborted, 4, t + 9 * MS);
+    gen_flow(&g, &cfg, NG_TCP_START_SYN, NG_TCP_END_RST, 1004, aborted, 4, t + 9 * MS);
     assert_int_equal(g.fixes.n[NG_TCP_FIX_AFTER_CLOSE_DROPPED], 1);
     assert_int_equal(g.fixes.n[NG_TCP_FIX_ACK_ADDED], 1);   /* the client's bare RST */
     assert_int_equal(g.fixes.n[NG_TCP_FIX_TEARDOWN_APPENDED], 1);
     for (uint32_t f = 1002; f <= 1004; f++) {
         bool closed;
-        check_flow(&g.cap, f, true, &closed);
+        check_flow(&g.cap, f, NG_TCP_START_SYN, &closed);
         assert_true(closed);
     }
     assert_int_equal(g.cap.pkts[1].seq, 0);
@@ -436,7 +444,6 @@ static void test_midstream_flow(void **state)
     (void)state;
     ng_tcp_config cfg;
     ng_tcp_config_default(&cfg);
-    cfg.handshake = false;
     int64_t t = 7000 * MS;
     const ng_tcp_proposal props[] = {
         {t, 1, NG_TCP_ACK, 0, 1448}, {t + MS, 1, NG_TCP_ACK, 0, 1448}, {t + 2 * MS, 0, NG_TCP_ACK, 0, 0},
@@ -444,11 +451,11 @@ static void test_midstream_flow(void **state)
     };
     gen g;
     memset(&g, 0, sizeof g);
-    gen_flow(&g, &cfg, 1005, props, 5, t + 10 * MS);
+    gen_flow(&g, &cfg, NG_TCP_START_MIDSTREAM, NG_TCP_END_FIN, 1005, props, 5, t + 10 * MS);
     assert_int_equal(g.fixes.n[NG_TCP_FIX_SYN_REMOVED], 1);
     assert_int_equal(g.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED], 0);
     bool closed;
-    assert_int_equal(check_flow(&g.cap, 1005, false, &closed), 5 + 3); /* + FIN, FIN, ACK */
+    assert_int_equal(check_flow(&g.cap, 1005, NG_TCP_START_MIDSTREAM, &closed), 5 + 3); /* + FIN, FIN, ACK */
     assert_true(closed);
     for (size_t i = 0; i < g.cap.n; i++)
         assert_false(g.cap.pkts[i].tcp_flags & NG_TCP_SYN);
@@ -483,9 +490,7 @@ static ng_tcp_proposal random_proposal(ng_rng *rng, int64_t *t)
 static void random_config(ng_rng *rng, ng_tcp_config *cfg)
 {
     ng_tcp_config_default(cfg);
-    cfg->handshake = ng_rng_below(rng, 4) != 0;
     cfg->midstream_timestamps = ng_rng_below(rng, 2);
-    cfg->teardown_rst = ng_rng_below(rng, 5) == 0;
     cfg->insert_gap_ns = (int64_t)ng_rng_below(rng, 100000);
     for (int d = 0; d < 2; d++) {
         cfg->side[d].syn_opts = (uint8_t)ng_rng_below(rng, 32) & ~NG_TCPOPT_SACK;
@@ -514,7 +519,7 @@ static void test_random_proposals_always_valid(void **state)
     gen g;
     memset(&g, 0, sizeof g);
     ng_tcp_proposal *props = malloc(PROPOSALS * sizeof *props);
-    bool handshake[1200];
+    ng_tcp_start how[1200];
     uint32_t flow = 0;
     int64_t t = 100000 * MS;
     for (size_t done = 0; done < PROPOSALS; flow++) {
@@ -525,8 +530,10 @@ static void test_random_proposals_always_valid(void **state)
         for (size_t i = 0; i < n; i++)
             props[i] = random_proposal(&rng, &ft);
         const ng_tcp_config *cfg = &cfgs[ng_rng_below(&rng, CONFIGS)];
-        handshake[flow] = cfg->handshake;
-        gen_flow(&g, cfg, flow, props, n, ft + MS);
+        uint64_t r = ng_rng_below(&rng, 10);
+        how[flow] = r < 6 ? NG_TCP_START_SYN : r < 8 ? NG_TCP_START_MIDSTREAM : NG_TCP_START_SYNACK;
+        ng_tcp_end end = ng_rng_below(&rng, 5) ? NG_TCP_END_FIN : NG_TCP_END_RST;
+        gen_flow(&g, cfg, how[flow], end, flow, props, n, ft + MS);
         done += n;
         t += 50 * MS; /* flows one after another: the pcap stays in time order */
     }
@@ -536,7 +543,7 @@ static void test_random_proposals_always_valid(void **state)
     size_t checked = 0, closed_flows = 0;
     for (uint32_t f = 0; f < flow; f++) {
         bool closed;
-        checked += check_flow(&g.cap, f, handshake[f], &closed);
+        checked += check_flow(&g.cap, f, how[f], &closed);
         closed_flows += closed;
     }
     assert_int_equal(checked, g.cap.n); /* 100% of segments checked */

@@ -15,12 +15,16 @@ typedef struct run {
     ng_tcp_segment seg[NG_TCP_MAX_EMIT];
 } run;
 
-static void start(run *r, bool handshake)
+static void start_as(run *r, ng_tcp_start how)
 {
     memset(r, 0, sizeof *r);
     ng_tcp_config_default(&r->cfg);
-    r->cfg.handshake = handshake;
-    ng_tcp_flow_init(&r->flow, &r->cfg, 1, 99);
+    ng_tcp_flow_init(&r->flow, &r->cfg, 1, 99, how);
+}
+
+static void start(run *r, bool handshake)
+{
+    start_as(r, handshake ? NG_TCP_START_SYN : NG_TCP_START_MIDSTREAM);
 }
 
 static size_t step(run *r, int64_t ts, int dir, uint8_t flags, uint32_t len)
@@ -117,7 +121,7 @@ static void test_window_forces_an_ack(void **state)
     run r;
     start(&r, false);
     r.cfg.side[NG_TCP_CLIENT].window = 4000; /* the client can take 4000 bytes at a time */
-    ng_tcp_flow_init(&r.flow, &r.cfg, 1, 99);
+    ng_tcp_flow_init(&r.flow, &r.cfg, 1, 99, NG_TCP_START_MIDSTREAM);
     assert_int_equal(step(&r, 0, NG_TCP_SERVER, NG_TCP_ACK, 1448), 1);
     assert_int_equal(step(&r, 1, NG_TCP_SERVER, NG_TCP_ACK, 1448), 1);
     assert_int_equal(step(&r, 2, NG_TCP_SERVER, NG_TCP_ACK, 1448), 2); /* 4344 > 4000 */
@@ -143,7 +147,7 @@ static void test_duplicate_acks_and_data_after_fin(void **state)
     assert_int_equal(r.fixes.n[NG_TCP_FIX_DUP_ACK_DROPPED], 2);
     /* Half-close: the server may still send; then finish sends its FIN and the last ACK. */
     assert_int_equal(step(&r, 5, NG_TCP_SERVER, NG_TCP_ACK, 700), 1);
-    assert_int_equal(ng_tcp_finish(&r.flow, 6, r.seg, &r.fixes), 2);
+    assert_int_equal(ng_tcp_finish(&r.flow, 6, NG_TCP_END_FIN, r.seg, &r.fixes), 2);
     assert_int_equal(r.seg[0].tcp.flags, NG_TCP_FIN | NG_TCP_ACK);
     assert_int_equal(r.seg[0].dir, NG_TCP_SERVER);
     assert_int_equal(r.seg[1].tcp.flags, NG_TCP_ACK);
@@ -170,9 +174,9 @@ static void test_same_seed_same_flow_and_streams_independent(void **state)
     ng_tcp_config cfg;
     ng_tcp_config_default(&cfg);
     ng_tcp_flow a, b, c;
-    ng_tcp_flow_init(&a, &cfg, 5, 1);
-    ng_tcp_flow_init(&b, &cfg, 5, 1);
-    ng_tcp_flow_init(&c, &cfg, 5, 2);
+    ng_tcp_flow_init(&a, &cfg, 5, 1, NG_TCP_START_SYN);
+    ng_tcp_flow_init(&b, &cfg, 5, 1, NG_TCP_START_SYN);
+    ng_tcp_flow_init(&c, &cfg, 5, 2, NG_TCP_START_SYN);
     assert_memory_equal(&a, &b, sizeof a);
     assert_int_not_equal(a.side[0].snd_nxt, c.side[0].snd_nxt);
     assert_true(sizeof(ng_tcp_flow) <= 128); /* small enough for thousands of live flows */
@@ -184,9 +188,32 @@ static void test_unanswered_syn_is_left_alone(void **state)
     run r;
     start(&r, true);
     step(&r, 0, NG_TCP_CLIENT, NG_TCP_SYN, 0);
-    assert_int_equal(ng_tcp_finish(&r.flow, MS, r.seg, &r.fixes), 0);
+    assert_int_equal(ng_tcp_finish(&r.flow, MS, NG_TCP_END_FIN, r.seg, &r.fixes), 0);
     start(&r, true);
-    assert_int_equal(ng_tcp_finish(&r.flow, MS, r.seg, &r.fixes), 0); /* never started */
+    assert_int_equal(ng_tcp_finish(&r.flow, MS, NG_TCP_END_FIN, r.seg, &r.fixes), 0); /* never started */
+}
+
+static void test_synack_start_and_rst_end(void **state)
+{
+    (void)state;
+    run r;
+    start_as(&r, NG_TCP_START_SYNACK);
+    /* The capture missed the SYN: the server's SYN/ACK comes first and acks ISN + 1. */
+    assert_int_equal(step(&r, 0, NG_TCP_SERVER, NG_TCP_SYN | NG_TCP_ACK, 0), 1);
+    assert_int_equal(r.seg[0].tcp.flags, NG_TCP_SYN | NG_TCP_ACK);
+    uint32_t client_next = r.seg[0].tcp.ack;
+    assert_int_equal(step(&r, 1, NG_TCP_CLIENT, NG_TCP_ACK | NG_TCP_PSH, 10), 1);
+    assert_int_equal(r.seg[0].tcp.seq, client_next);
+    assert_int_equal(ng_tcp_fixes_total(&r.fixes), 0);
+    assert_int_equal(ng_tcp_finish(&r.flow, 2, NG_TCP_END_RST, r.seg, &r.fixes), 1);
+    assert_int_equal(r.seg[0].tcp.flags, NG_TCP_RST | NG_TCP_ACK);
+    assert_int_equal(r.seg[0].dir, NG_TCP_CLIENT); /* the side that sent last */
+    assert_int_equal(r.seg[0].tcp.seq, client_next + 10);
+    assert_true(ng_tcp_flow_closed(&r.flow));
+    /* A client proposal first: the SYN/ACK is inserted, nothing else. */
+    start_as(&r, NG_TCP_START_SYNACK);
+    assert_int_equal(step(&r, 0, NG_TCP_CLIENT, NG_TCP_ACK, 0), 2);
+    assert_int_equal(r.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED], 1);
 }
 
 static void test_config_check(void **state)
@@ -216,6 +243,7 @@ int main(void)
         cmocka_unit_test(test_time_never_goes_back),
         cmocka_unit_test(test_same_seed_same_flow_and_streams_independent),
         cmocka_unit_test(test_unanswered_syn_is_left_alone),
+        cmocka_unit_test(test_synack_start_and_rst_end),
         cmocka_unit_test(test_config_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
