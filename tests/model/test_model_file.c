@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rng.h"
 #include "core/sha256.h"
 #include "model/model_file.h"
 
 #define LABEL "model.ngm"
+#define NG_MODEL_TEST_MIN 68 /* fixed header + tensor count + checksum */
 
 static float enc_values[128];
 static double cov_values[2 * 3 * 3];
@@ -274,6 +276,46 @@ static void test_foreign_and_inconsistent_files(void **state)
     free(bytes);
 }
 
+/* Adversarial files: a valid fixed header and checksum around random or randomly
+ * mutated structure. Never a crash or over-read; only NG_OK or NG_EFORMAT. */
+static void test_random_structure_behind_valid_checksum(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *good = encoded(&len);
+    ng_rng rng;
+    ng_rng_seed(&rng, 2024);
+    size_t accepted = 0;
+    for (int trial = 0; trial < 3000; trial++) {
+        size_t n = trial % 2 ? len : NG_MODEL_TEST_MIN + (size_t)ng_rng_below(&rng, 200);
+        uint8_t *b = malloc(n);
+        if (trial % 2) {
+            memcpy(b, good, len);
+            for (int m = 0; m < 4; m++) /* mutate a few bytes past the fixed header */
+                b[32 + ng_rng_below(&rng, len - 64)] = (uint8_t)ng_rng_u64(&rng);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                b[i] = (uint8_t)(ng_rng_below(&rng, 4) ? ng_rng_below(&rng, 8) : ng_rng_u64(&rng));
+            memcpy(b, good, 24);
+            for (int i = 0; i < 8; i++)
+                b[16 + i] = (uint8_t)((uint64_t)n >> (8 * i));
+            b[24] = (uint8_t)ng_rng_below(&rng, 8); /* small JSON lengths, sometimes valid */
+            memset(b + 25, 0, 7);
+            memcpy(b + 32, "{}      ", b[24] < 8 ? b[24] : 8);
+        }
+        refix_checksum(b, n);
+        ng_error err = {0};
+        ng_status st = decode_copy(b, n, &err);
+        assert_true(st == NG_OK || st == NG_EFORMAT);
+        if (st != NG_OK)
+            assert_true(strncmp(err.msg, LABEL ": ", strlen(LABEL) + 2) == 0);
+        accepted += st == NG_OK;
+        free(b);
+    }
+    assert_true(accepted < 3000);
+    free(good);
+}
+
 static void test_lookup_and_writer_checks(void **state)
 {
     (void)state;
@@ -322,6 +364,7 @@ int main(void)
         cmocka_unit_test(test_every_truncation_refused),
         cmocka_unit_test(test_truncation_names_the_tensor),
         cmocka_unit_test(test_foreign_and_inconsistent_files),
+        cmocka_unit_test(test_random_structure_behind_valid_checksum),
         cmocka_unit_test(test_lookup_and_writer_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
