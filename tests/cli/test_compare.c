@@ -11,6 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture/reader.h"
+#include "capture/writer.h"
+
 #define HTTP_PCAP "darpa99/week1-monday-http.pcap"
 #define SMTP_PCAP "darpa99/week1-monday-smtp.pcap"
 
@@ -151,6 +154,82 @@ static void test_bad_input_fails_cleanly(void **state)
     ng_test_cleanup_tmpdir();
 }
 
+/* Copy tests/data/tiny.pcap, corrupting packet 4's last payload byte (a bad TCP
+ * checksum) and moving packet 9's sequence number ahead by 1000 (bytes never sent;
+ * its TCP checksum breaks too). */
+static void write_corrupted_tiny(const char *in, const char *out)
+{
+    ng_reader *r;
+    ng_writer *w;
+    assert_int_equal(ng_reader_open(&r, in, NULL), NG_OK);
+    assert_int_equal(ng_writer_open(&w, out, NG_CAPTURE_PCAP_US, ng_reader_linktype(r), 0, NULL),
+                     NG_OK);
+    for (;;) {
+        ng_packet pkt;
+        const uint8_t *data;
+        bool got;
+        assert_int_equal(ng_reader_next(r, &pkt, &data, &got, NULL), NG_OK);
+        if (!got)
+            break;
+        uint8_t buf[2048];
+        assert_true(pkt.caplen <= sizeof buf);
+        memcpy(buf, data, pkt.caplen);
+        if (pkt.number == 4 || pkt.number == 9)
+            assert_true(pkt.ip_proto == 6);
+        if (pkt.number == 4) {
+            assert_true(pkt.payload_len > 0);
+            buf[pkt.caplen - 1] ^= 0xff;
+        }
+        if (pkt.number == 9) {
+            size_t seq_at = pkt.l2_len + pkt.l3_len + 4;
+            uint32_t seq = (uint32_t)buf[seq_at] << 24 | buf[seq_at + 1] << 16
+                           | buf[seq_at + 2] << 8 | buf[seq_at + 3];
+            seq += 1000;
+            buf[seq_at] = (uint8_t)(seq >> 24), buf[seq_at + 1] = (uint8_t)(seq >> 16);
+            buf[seq_at + 2] = (uint8_t)(seq >> 8), buf[seq_at + 3] = (uint8_t)seq;
+        }
+        assert_int_equal(ng_writer_write(w, pkt.ts_ns, buf, pkt.caplen, pkt.wirelen, NULL),
+                         NG_OK);
+    }
+    ng_reader_close(r);
+    assert_int_equal(ng_writer_close(w, NULL), NG_OK);
+}
+
+static double structure(json_t *doc, const char *key)
+{
+    json_t *syn = json_array_get(json_object_get(doc, "synthetic"), 0);
+    json_t *v = json_object_get(json_object_get(json_object_get(json_object_get(syn, "scores"),
+                                "structure"), key), "synth");
+    return json_is_number(v) ? json_number_value(v) : -1.0;
+}
+
+/* Runs without ../shared: the repository's own tiny capture. */
+static void test_validity_of_a_corrupted_copy(void **state)
+{
+    (void)state;
+    char tiny[1024], bad[1024], args[4096];
+    snprintf(tiny, sizeof tiny, "%s", ng_test_data("tiny.pcap"));
+    snprintf(bad, sizeof bad, "%s", ng_test_tmp("bad.pcap"));
+    write_corrupted_tiny(tiny, bad);
+    snprintf(args, sizeof args, "'%s' '%s' '%s' --json '%s'", tiny, tiny, bad,
+             ng_test_tmp("v.json"));
+    assert_int_equal(compare(args), 0);
+    json_error_t jerr;
+    json_t *doc = json_load_file(ng_test_tmp("v.json"), 0, &jerr);
+    assert_non_null(doc);
+    assert_true(structure(doc, "checksum_ok") == 1.0); /* tiny against itself */
+    assert_true(structure(doc, "seqack_ok") == 1.0);
+    json_t *second = json_array_get(json_object_get(doc, "synthetic"), 1);
+    json_t *csum = json_object_get(json_object_get(second, "checksums"), "tcp");
+    assert_int_equal(json_integer_value(json_object_get(csum, "checked"))
+                     - json_integer_value(json_object_get(csum, "valid")), 2); /* 4 and 9 */
+    json_t *sa = json_object_get(second, "seqack");
+    assert_true(json_integer_value(json_object_get(sa, "packets_consistent"))
+                < json_integer_value(json_object_get(sa, "packets_checked")));
+    json_decref(doc);
+    ng_test_cleanup_tmpdir();
+}
+
 static void test_usage_errors_exit_2(void **state)
 {
     (void)state;
@@ -170,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_self_compare_is_zero),
         cmocka_unit_test(test_max_ks_exceeded_exits_3),
         cmocka_unit_test(test_bad_input_fails_cleanly),
+        cmocka_unit_test(test_validity_of_a_corrupted_copy),
         cmocka_unit_test(test_usage_errors_exit_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
