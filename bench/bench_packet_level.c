@@ -68,6 +68,16 @@ static void compare_marginals(const ng_dataset *ds, const ng_packet_level *pl,
            (double)c2s_synth / (double)n);
     printf("mean log10 IAT: real %.3f synth %.3f\n", iat_real / (double)ds->n_packets,
            iat_synth / (double)n);
+    double proto_real[NG_PKT_PROTO_COUNT] = {0}, proto_synth[NG_PKT_PROTO_COUNT] = {0};
+    for (size_t f = 0; f < ds->n_flows; f++)
+        proto_real[ng_packet_proto_of(&ds->flows[f])] +=
+            (double)(ds->first[f + 1] - ds->first[f]) / (double)ds->n_packets;
+    for (size_t i = 0; i < n; i++)
+        proto_synth[s[i].proto_kind] += 1.0 / (double)n;
+    double proto_tv = 0.0;
+    for (size_t p = 0; p < NG_PKT_PROTO_COUNT; p++)
+        proto_tv += 0.5 * fabs(proto_real[p] - proto_synth[p]);
+    printf("protocol-kind TV distance: %.3f\n", proto_tv);
     printf("payload-size vocabulary TV distance: %.3f\n", vocab_tv(&pf->size, sizes, n));
     printf("TCP-flag vocabulary TV distance: %.3f\n", vocab_tv(&pf->flags, flags, n));
     free(sizes);
