@@ -87,4 +87,7 @@ typedef struct ng_frame_spec {
     const uint8_t *payload;
 } ng_frame_spec;
 
+/* Turn a spec around for the other direction: swap MACs, addresses and ports. */
+void ng_frame_spec_reverse(ng_frame_spec *spec);
+
 #endif

@@ -284,6 +284,23 @@ static void test_refuses_what_does_not_fit(void **state)
     assert_int_equal(ng_build_udp_frame(f, sizeof f, &s), 0);
 }
 
+static void test_reverse_swaps_endpoints(void **state)
+{
+    (void)state;
+    ng_frame_spec s = base_spec(6), r = s;
+    ng_frame_spec_reverse(&r);
+    assert_memory_equal(r.src_mac, s.dst_mac, 6);
+    assert_memory_equal(r.dst_mac, s.src_mac, 6);
+    assert_memory_equal(&r.src, &s.dst, sizeof r.src);
+    assert_memory_equal(&r.dst, &s.src, sizeof r.dst);
+    assert_int_equal(r.sport, s.dport);
+    assert_int_equal(r.dport, s.sport);
+    ng_frame_spec_reverse(&r); /* twice is the identity */
+    assert_memory_equal(r.src_mac, s.src_mac, 6);
+    assert_memory_equal(&r.src, &s.src, sizeof r.src);
+    assert_int_equal(r.sport, s.sport);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -294,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_arp_request_and_reply),
         cmocka_unit_test(test_llc_frame),
         cmocka_unit_test(test_refuses_what_does_not_fit),
+        cmocka_unit_test(test_reverse_swaps_endpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
