@@ -5,7 +5,10 @@
 
 #include "test_util.h"
 
+#include "features/csv_writer.h"
 #include "features/extractor.h"
+
+#define NG_CSV_ROW_SCRATCH 1024
 
 #define MS 1000000LL
 
@@ -131,11 +134,93 @@ static void test_sink_error_stops(void **state)
     ng_extractor_free(x);
 }
 
+/* ---- property test on random traffic ---- */
+
+typedef struct checker {
+    uint64_t rows, flows, flow_packets;
+    int64_t last_ts;
+    uint64_t *seen;   /* packets seen per flow id so far */
+    size_t cap;
+    char csv[NG_CSV_ROW_SCRATCH];
+} checker;
+
+static ng_status check_packet(void *user, const ng_packet_row *row, ng_error *err)
+{
+    checker *c = user;
+    assert_true(row->ts_ns >= c->last_ts);
+    assert_true(row->flow_iat_ns >= 0 && row->global_iat_ns >= 0);
+    c->last_ts = row->ts_ns;
+    assert_true(row->flow_id < c->cap);
+    assert_int_equal(row->index, c->seen[row->flow_id]); /* indices count 0, 1, 2... */
+    c->seen[row->flow_id]++;
+    assert_true(row->direction <= 1);
+    assert_true(ng_csv_format_packet(c->csv, row) < NG_CSV_PACKET_ROW_MAX);
+    c->rows++;
+    return NG_OK;
+}
+
+static ng_status check_flow(void *user, const ng_flow_row *flow, ng_error *err)
+{
+    checker *c = user;
+    assert_int_equal(ng_flow_packets(flow), c->seen[flow->id]);
+    assert_true(flow->last_ns >= flow->start_ns);
+    assert_true(ng_csv_format_flow(c->csv, flow) < NG_CSV_FLOW_ROW_MAX);
+    c->flows++;
+    c->flow_packets += ng_flow_packets(flow);
+    return NG_OK;
+}
+
+static void test_random_traffic_invariants(void **state)
+{
+    enum { N = 200000 };
+    checker c = {0};
+    c.cap = N;
+    c.seen = calloc(N, sizeof *c.seen);
+    c.last_ts = INT64_MIN;
+    ng_feature_sink sink = {check_packet, check_flow, &c};
+    ng_extract_options opt = {.timeout_ns = 50 * MS, .reorder_window = 256};
+    ng_extractor *x;
+    ng_error err;
+    assert_int_equal(ng_extractor_new(&x, &opt, &sink, &err), NG_OK);
+    uint64_t rng = 12345;
+    for (int i = 0; i < N; i++) {
+        rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint32_t r = (uint32_t)(rng >> 33);
+        uint8_t protos[] = {6, 17, 1, 0};
+        ng_packet p = udp((int64_t)i * MS / 10 + (int64_t)(r % 2000) * 10000 * (r % 7 == 0),
+                          (uint8_t)(r % 5), (uint16_t)(r % 3 ? 40000 + r % 4 : 80),
+                          (uint8_t)(r >> 8) % 5, (uint16_t)((r >> 12) % 3 ? 80 : 53));
+        p.ip_proto = protos[(r >> 16) % 4];
+        if (p.ip_proto == 6)
+            p.layers[2] = NG_LAYER_TCP;
+        if (p.ip_proto == 1 || p.ip_proto == 0) {
+            p.n_layers = 2;
+            p.sport = p.dport = 0;
+        }
+        if (p.ip_proto == 0) {
+            p.ip_version = 0;
+            p.src.family = p.dst.family = 0;
+            p.ethertype = 0x0806;
+        }
+        p.tcp_flags = (uint8_t)(r >> 20);
+        assert_int_equal(ng_extractor_push(x, &p, &err), NG_OK);
+    }
+    assert_int_equal(ng_extractor_finish(x, &err), NG_OK);
+    const ng_extract_stats *s = ng_extractor_stats(x);
+    assert_int_equal(c.rows, N);
+    assert_int_equal(c.flow_packets, N);
+    assert_int_equal(c.flows, s->flows);
+    assert_true(s->reordered > 0);
+    ng_extractor_free(x);
+    free(c.seen);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_in_time_order_with_iats),
         cmocka_unit_test(test_sink_error_stops),
+        cmocka_unit_test(test_random_traffic_invariants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
