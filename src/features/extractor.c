@@ -99,6 +99,7 @@ const ng_extract_stats *ng_extractor_stats(const ng_extractor *x)
 static void fill_row(ng_packet_row *row, const ng_packet *pkt, const ng_flow_update *upd,
                      int64_t global_iat_ns)
 {
+    memset(row, 0, sizeof *row);
     row->ts_ns = pkt->ts_ns;
     row->flow_id = upd->flow->id;
     row->index = upd->index;
@@ -114,6 +115,14 @@ static void fill_row(ng_packet_row *row, const ng_packet *pkt, const ng_flow_upd
     row->ip_proto = pkt->ip_proto;
     row->tcp_flags = pkt->ip_proto == 6 ? pkt->tcp_flags : 0;
     row->app_class = upd->flow->app_class;
+    row->ttl = pkt->ttl;
+    row->ip_version = pkt->ip_version;
+    row->vlan_id = pkt->vlan_id;
+    bool tcp = pkt->ip_proto == 6;
+    row->tcp_opts = tcp ? pkt->tcp_opts : 0;
+    row->tcp_wscale = tcp ? pkt->wscale : 0;
+    row->tcp_window = tcp ? pkt->window : 0;
+    row->tcp_mss = tcp ? pkt->mss : 0;
 }
 
 /* One packet in time order: flows, then a packet row. */

@@ -29,6 +29,15 @@ typedef struct ng_packet_row {
     uint8_t ip_proto;       /* 0 when not IP */
     uint8_t tcp_flags;      /* 0 when not TCP */
     uint8_t app_class;      /* ng_app_class of the flow */
+    /* Header habits, learned so generated headers look like the real ones
+     * (not written to packets.csv). */
+    uint8_t ttl;            /* TTL or hop limit; 0 when not IP */
+    uint8_t tcp_opts;       /* NG_TCPOPT_* present */
+    uint8_t tcp_wscale;     /* valid when tcp_opts & NG_TCPOPT_WSCALE */
+    uint16_t tcp_window;    /* raw window field */
+    uint16_t tcp_mss;       /* valid when tcp_opts & NG_TCPOPT_MSS */
+    uint16_t vlan_id;       /* outermost VLAN id, 0 when untagged */
+    uint8_t ip_version;     /* 0, 4 or 6 */
 } ng_packet_row;
 
 /* The per-flow row is the flow record itself. */
