@@ -268,9 +268,10 @@ void ng_packet_features_sample(const ng_packet_features *pf, const float *decode
     uint32_t frame = to_length(expm1(unscale(pf, decoded, NG_PF_LOG_FRAME)));
     uint32_t least = out->header_len + out->payload_len;
     out->frame_len = frame > least ? frame : least;
-    double iat_s = pow(10.0, unscale(pf, decoded, NG_PF_LOG_IAT)) - NG_PF_IAT_FLOOR_S;
-    out->flow_iat_ns =
-        out->position == NG_POS_FIRST || !(iat_s > 0.0) ? 0 : (int64_t)llround(iat_s * 1e9);
+    double iat_ns = (pow(10.0, unscale(pf, decoded, NG_PF_LOG_IAT)) - NG_PF_IAT_FLOOR_S) * 1e9;
+    if (iat_ns > 9e18) /* a damaged-but-finite scaler must not overflow int64 */
+        iat_ns = 9e18;
+    out->flow_iat_ns = out->position == NG_POS_FIRST || !(iat_ns > 0.0) ? 0 : llround(iat_ns);
 }
 
 /* ---- JSON ---- */

@@ -218,6 +218,42 @@ static void test_darpa_http(void **state)
     ng_dataset_free(&ds);
 }
 
+/* Mixed traffic (TCP, UDP, ICMP, ARP...): the protocol-kind mix survives sampling. */
+static void test_darpa_monday_protocol_mix(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(path, "darpa99/week1-monday.pcap");
+    ng_dataset ds;
+    load(path, &ds);
+    ng_train_config cfg;
+    quick_config(&cfg, NG_SLOW_BUILD ? 2 : 8);
+    uint16_t *clusters = calloc(ds.n_packets, sizeof *clusters);
+    ng_level_report rep;
+    size_t k;
+    ng_packet_level *pl = train(&ds, &cfg, clusters, &rep, &k);
+    assert_trained_well(&ds, &cfg, pl, clusters, &rep, k);
+    double real[NG_PKT_PROTO_COUNT] = {0}, synth[NG_PKT_PROTO_COUNT] = {0}, tv = 0.0;
+    for (size_t f = 0; f < ds.n_flows; f++)
+        real[ng_packet_proto_of(&ds.flows[f])] +=
+            (double)(ds.first[f + 1] - ds.first[f]) / (double)ds.n_packets;
+    size_t n = NG_SLOW_BUILD ? 4000 : 20000;
+    ng_packet_sample *s = calloc(n, sizeof *s);
+    ng_rng rng;
+    ng_rng_seed(&rng, 21);
+    ng_packet_level_sample(pl, &rng, -1, n, s);
+    for (size_t i = 0; i < n; i++)
+        synth[s[i].proto_kind] += 1.0 / (double)n;
+    for (size_t p = 0; p < NG_PKT_PROTO_COUNT; p++)
+        tv += 0.5 * fabs(real[p] - synth[p]);
+    print_message("protocol-kind TV %.3f (udp real %.3f synth %.3f)\n", tv, real[NG_PKT_UDP],
+                  synth[NG_PKT_UDP]);
+    assert_true(tv < 0.05);
+    free(s);
+    ng_packet_level_free(pl);
+    free(clusters);
+    ng_dataset_free(&ds);
+}
+
 /* ---- model file ---- */
 
 static void assert_same_samples(const ng_packet_level *a, const ng_packet_level *b, int cluster)
@@ -566,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_encode_then_sample_a_one_hot_row),
         cmocka_unit_test(test_tiny_pcap),
         cmocka_unit_test(test_darpa_http),
+        cmocka_unit_test(test_darpa_monday_protocol_mix),
         cmocka_unit_test(test_save_load_save_is_identical),
         cmocka_unit_test(test_same_seed_same_bytes),
         cmocka_unit_test(test_one_flow_of_two_packets),
