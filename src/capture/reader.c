@@ -3,8 +3,9 @@
  * Before libpcap sees the file we check it ourselves (exists, is a regular file, not
  * empty, starts with a known magic, has a whole file header), so that each failure gets
  * its own clear message. Records come from pcap_next_ex with nanosecond timestamps.
- * For error messages we note the byte offset of each record before reading it (ftell on
- * libpcap's stream; glibc answers from its buffer, without a system call).
+ * Byte offsets are not tracked per packet (the stream's position costs a system call);
+ * a failing record's offset is found afterwards by record_offset.c, and bytes_read is
+ * refreshed every PROGRESS_EVERY packets.
  *
  * Zero-length records (caplen 0) are returned as packets with no layers. */
 #include "capture/reader.h"
@@ -18,20 +19,21 @@
 #include <sys/stat.h>
 
 #include "capture/dissect.h"
+#include "capture/record_offset.h"
 
 enum {
-    PCAP_FILE_HDR = 24, PCAPNG_MIN_SHB = 28, MAGIC_BYTES = 4, SHOWN_BYTES = 8
+    PCAP_FILE_HDR = 24, PCAPNG_MIN_SHB = 28, MAGIC_BYTES = 4, SHOWN_BYTES = 8,
+    PROGRESS_EVERY = 4096
 };
 
 struct ng_reader {
     pcap_t *pcap;
-    FILE *fp;            /* libpcap's stream, for offsets */
+    FILE *fp;            /* libpcap's stream, for progress */
     char *path;
     uint32_t linktype;
     uint64_t file_size;
     bool pcapng;
     int64_t last_ts_ns;
-    int64_t record_offset; /* where the record being read starts (pcapng: its block) */
     ng_reader_stats stats;
 };
 
@@ -148,12 +150,15 @@ ng_status ng_reader_open(ng_reader **out, const char *path, ng_error *err)
 
 static ng_status record_error(ng_reader *r, ng_error *err)
 {
-    const char *why = pcap_geterr(r->pcap);
+    /* Copy libpcap's text first: finding the offset does not touch it, but be safe. */
+    char why[PCAP_ERRBUF_SIZE];
+    snprintf(why, sizeof why, "%s", pcap_geterr(r->pcap));
     uint64_t number = r->stats.packets + 1;
-    if (r->record_offset >= 0)
+    int64_t offset;
+    if (ng_record_offset(r->path, number, &offset))
         return ng_fail(err, NG_EFORMAT, "%s: packet %" PRIu64 " (%s at byte offset %" PRId64
                        "): %s", r->path, number, r->pcapng ? "block" : "record header",
-                       r->record_offset, why);
+                       offset, why);
     return ng_fail(err, NG_EFORMAT, "%s: packet %" PRIu64 ": %s", r->path, number, why);
 }
 
@@ -178,7 +183,6 @@ ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, boo
         *data = NULL;
     struct pcap_pkthdr *hdr;
     const u_char *bytes;
-    r->record_offset = r->fp ? (int64_t)ftello(r->fp) : -1;
     int rc = pcap_next_ex(r->pcap, &hdr, &bytes);
     if (rc == PCAP_ERROR_BREAK) {
         r->stats.bytes_read = r->file_size;
@@ -195,8 +199,11 @@ ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, boo
     pkt->linktype = r->linktype;
     ng_dissect(pkt, bytes);
     count_packet(r, pkt);
-    if (r->record_offset >= 0)
-        r->stats.bytes_read = (uint64_t)r->record_offset;
+    if (r->fp && r->stats.packets % PROGRESS_EVERY == 0) {
+        off_t pos = ftello(r->fp);
+        if (pos >= 0)
+            r->stats.bytes_read = (uint64_t)pos;
+    }
     if (data)
         *data = bytes;
     *got = true;
