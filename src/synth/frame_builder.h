@@ -6,7 +6,7 @@
  * IP length field cannot state the size. All lengths and checksums are correct:
  * IPv4 header checksum, TCP/UDP/ICMPv6 checksums with their pseudo-header, ICMP
  * checksum. The payload region holds spec->payload, or zeros when that is NULL.
- * NG_FRAME_MAX_HEADERS + payload_len (+ 48 for ICMP errors) is always enough room. */
+ * NG_FRAME_MAX_HEADERS + payload_len bytes are always enough room (padding included). */
 #ifndef NG_SYNTH_FRAME_BUILDER_H
 #define NG_SYNTH_FRAME_BUILDER_H
 
