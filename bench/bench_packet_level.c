@@ -47,6 +47,38 @@ static double vocab_tv(const ng_vocab *v, const uint32_t *values, size_t n)
     return tv;
 }
 
+static int by_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Deciles 1, 5, 9 of log10(IAT s) over packets with a previous packet in their flow. */
+static void print_iat_deciles(const char *what, double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, by_double);
+    printf("log10 IAT (non-first) deciles 1/5/9 %s: %.2f %.2f %.2f\n", what, v[n / 10],
+           v[n / 2], v[9 * n / 10]);
+}
+
+static void compare_iat_shape(const ng_dataset *ds, const ng_packet_sample *s, size_t n)
+{
+    double *v = malloc((ds->n_packets > n ? ds->n_packets : n) * sizeof *v);
+    size_t m = 0;
+    for (size_t i = 0; i < ds->n_packets; i++)
+        if (ds->packets[i].index > 0)
+            v[m++] = log10((double)ds->packets[i].flow_iat_ns * 1e-9 + 1e-7);
+    if (m)
+        print_iat_deciles("real ", v, m);
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i].position != 0)
+            v[m++] = log10((double)s[i].flow_iat_ns * 1e-9 + 1e-7);
+    if (m)
+        print_iat_deciles("synth", v, m);
+    free(v);
+}
+
 static void compare_marginals(const ng_dataset *ds, const ng_packet_level *pl,
                               const ng_packet_sample *s, size_t n)
 {
@@ -82,6 +114,7 @@ static void compare_marginals(const ng_dataset *ds, const ng_packet_level *pl,
     printf("TCP-flag vocabulary TV distance: %.3f\n", vocab_tv(&pf->flags, flags, n));
     free(sizes);
     free(flags);
+    compare_iat_shape(ds, s, n);
 }
 
 int main(int argc, char **argv)

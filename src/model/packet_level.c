@@ -76,6 +76,8 @@ void ng_packet_level_free(ng_packet_level *pl)
     free(pl->clusters);
     free(pl->z);
     free(pl->decoded);
+    free(pl->component);
+    free(pl->iat_resid_std);
     free(pl);
 }
 
@@ -102,7 +104,8 @@ ng_status ng_packet_level_build_network(ng_packet_level *pl, ng_error *err)
     pl->vae = calloc(1, sizeof *pl->vae);
     pl->z = malloc(NG_PACKET_SAMPLE_BLOCK * vc.latent * sizeof(float));
     pl->decoded = malloc(NG_PACKET_SAMPLE_BLOCK * pl->features.width * sizeof(float));
-    if (!pl->vae || !pl->z || !pl->decoded)
+    pl->component = malloc(NG_PACKET_SAMPLE_BLOCK * sizeof *pl->component);
+    if (!pl->vae || !pl->z || !pl->decoded || !pl->component)
         return ng_fail(err, NG_ENOMEM, "out of memory for the packet VAE");
     ng_status st = ng_vae_declare(pl->vae, &vc, &pl->params, NG_PACKET_VAE_PREFIX, err);
     if (st) {
@@ -482,6 +485,41 @@ static ng_status summarise_clusters(train_ctx *c, const size_t *labels, ng_error
     return st;
 }
 
+/* Per cluster, the RMS of (standardised log IAT - decoder(latent mean)) over non-first
+ * packets: sampling adds this much Gaussian noise, so a cluster's IATs spread as the
+ * real ones do instead of collapsing onto the decoder's mean. */
+static ng_status measure_iat_residuals(train_ctx *c, const size_t *labels, ng_error *err)
+{
+    ng_packet_level *pl = c->pl;
+    size_t n = c->ds->n_packets, K = pl->gmm->k, L = pl->cfg.latent, W = pl->features.width;
+    size_t col = pl->features.cont_offset + NG_PF_LOG_IAT, B = NG_PACKET_SAMPLE_BLOCK;
+    double *sum = calloc(K, sizeof *sum), *count = calloc(K, sizeof *count);
+    pl->iat_resid_std = calloc(K, sizeof *pl->iat_resid_std);
+    if (!sum || !count || !pl->iat_resid_std) {
+        free(sum);
+        free(count);
+        return ng_fail(err, NG_ENOMEM, "out of memory measuring %zu cluster residuals", K);
+    }
+    for (size_t start = 0; start < n; start += B) {
+        size_t b = n - start < B ? n - start : B;
+        for (size_t i = 0; i < b * L; i++)
+            pl->z[i] = (float)c->latent[start * L + i];
+        ng_vae_decode(pl->vae, pl->z, b, pl->decoded);
+        for (size_t r = 0; r < b; r++) {
+            if (c->ds->packets[start + r].index == 0)
+                continue;
+            double d = (double)c->data[(start + r) * W + col] - pl->decoded[r * W + col];
+            sum[labels[start + r]] += d * d;
+            count[labels[start + r]] += 1.0;
+        }
+    }
+    for (size_t k = 0; k < K; k++)
+        pl->iat_resid_std[k] = count[k] > 0 ? sqrt(sum[k] / count[k]) : 0.0;
+    free(sum);
+    free(count);
+    return NG_OK;
+}
+
 /* ---- the whole training ---- */
 
 static void ctx_free(train_ctx *c)
@@ -515,6 +553,8 @@ static ng_status train_steps(train_ctx *c, uint16_t *cluster_of_packet, ng_error
     st = assign_clusters(c, labels, err);
     if (!st)
         st = summarise_clusters(c, labels, err);
+    if (!st)
+        st = measure_iat_residuals(c, labels, err);
     if (!st)
         st = ng_packet_level_attach_gmm(pl, err);
     for (size_t i = 0; !st && cluster_of_packet && i < c->ds->n_packets; i++)

@@ -13,6 +13,7 @@
 
 #define NG_PACKET_VAE_PREFIX "packet.vae"
 #define NG_PACKET_GMM_PREFIX "packet.gmm"
+#define NG_PACKET_IAT_RESIDUAL "packet.iat_residual_std"
 
 /* What training measured, kept in the model file (no wall-clock time, so that the
  * same data and seed give the same bytes). */
@@ -31,8 +32,12 @@ struct ng_packet_level {
     ng_gmm *gmm;
     double *cum_weights; /* [k] cumulative mixture weights */
     ng_packet_cluster_summary *clusters; /* [k] */
+    /* [k] std of (standardised log IAT - its decoding from the latent mean) over the
+     * cluster's non-first training packets: the spread the decoder's mean cannot give. */
+    double *iat_resid_std;
     ng_packet_training training;
     float *z, *decoded; /* sampling scratch: [block, latent], [block, width] */
+    size_t *component;  /* sampling scratch: [block] */
 };
 
 /* Declare the VAE for pl->cfg and pl->features, allocate its parameters (zeroed) and

@@ -1,6 +1,7 @@
 /* packet_level_io.c — the packet level in a model file: header["packet"] (settings,
  * features, K, cluster summaries, training numbers) and the tensors "packet.vae.*"
- * (float32, one per VAE parameter) and "packet.gmm.*" (gmm_io.h). Loading rebuilds the
+ * (float32, one per VAE parameter), "packet.gmm.*" (gmm_io.h) and
+ * "packet.iat_residual_std" (float64 [k]). Loading rebuilds the
  * VAE from the header and checks every tensor against it, naming what disagrees. */
 #include "model/packet_level_internal.h"
 
@@ -93,6 +94,9 @@ ng_status ng_packet_level_save(const ng_packet_level *pl, ng_model_writer *w, js
     ng_status st = add_vae_tensors(pl, w, err);
     if (!st)
         st = ng_gmm_io_add(w, NG_PACKET_GMM_PREFIX, pl->gmm, err);
+    uint64_t k = pl->gmm->k;
+    if (!st)
+        st = ng_model_writer_add_f64(w, NG_PACKET_IAT_RESIDUAL, 1, &k, pl->iat_resid_std, err);
     return st;
 }
 
@@ -288,6 +292,24 @@ static ng_status load_gmm(const ng_model_file *m, ng_packet_level *pl, size_t K,
     return ng_packet_level_attach_gmm(pl, err);
 }
 
+static ng_status load_iat_residuals(const ng_model_file *m, ng_packet_level *pl, ng_error *err)
+{
+    uint64_t k = pl->gmm->k;
+    const ng_model_tensor *t;
+    ng_status st = ng_model_file_tensor(m, NG_PACKET_IAT_RESIDUAL, NG_DTYPE_F64, 1, &k, &t, err);
+    if (st)
+        return st;
+    pl->iat_resid_std = malloc(k * sizeof *pl->iat_resid_std);
+    if (!pl->iat_resid_std)
+        return ng_fail(err, NG_ENOMEM, "out of memory for %zu residuals", (size_t)k);
+    memcpy(pl->iat_resid_std, t->data, k * sizeof *pl->iat_resid_std);
+    for (size_t c = 0; c < k; c++)
+        if (!(pl->iat_resid_std[c] >= 0.0 && pl->iat_resid_std[c] <= 100.0))
+            return ng_fail(err, NG_EFORMAT, "%s: tensor '%s' entry %zu is not in [0, 100]",
+                           m->path, NG_PACKET_IAT_RESIDUAL, c);
+    return NG_OK;
+}
+
 static ng_status load_section(const ng_model_file *m, const json_t *section, ng_packet_level *pl,
                               ng_error *err)
 {
@@ -312,6 +334,8 @@ static ng_status load_section(const ng_model_file *m, const json_t *section, ng_
         st = load_vae(m, pl, err);
     if (!st)
         st = load_gmm(m, pl, json_array_size(json_object_get(section, "clusters")), err);
+    if (!st)
+        st = load_iat_residuals(m, pl, err);
     return st;
 }
 

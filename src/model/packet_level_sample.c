@@ -1,6 +1,7 @@
 /* packet_level_sample.c — generating packets from the packet level: a component of the
  * latent mixture, z from its Gaussian, a block of rows decoded by one ng_vae_decode
- * call, then each row's categories drawn (packet_features.c). */
+ * call, the cluster's residual spread added to the log IAT, then each row's categories
+ * drawn (packet_features.c). */
 #include "model/packet_level_internal.h"
 
 static size_t pick_component(const ng_packet_level *pl, ng_rng *rng)
@@ -45,15 +46,20 @@ void ng_packet_level_sample(const ng_packet_level *pl, ng_rng *rng, int cluster,
                             ng_packet_sample *out)
 {
     size_t L = pl->cfg.latent, W = pl->features.width, K = pl->gmm->k;
+    size_t iat_col = pl->features.cont_offset + NG_PF_LOG_IAT;
     bool fixed = cluster >= 0 && (size_t)cluster < K;
     for (size_t start = 0; start < n; start += NG_PACKET_SAMPLE_BLOCK) {
         size_t B = n - start < NG_PACKET_SAMPLE_BLOCK ? n - start : NG_PACKET_SAMPLE_BLOCK;
         for (size_t r = 0; r < B; r++) {
             size_t c = fixed ? (size_t)cluster : pick_component(pl, rng);
+            pl->component[r] = c;
             draw_latent(pl->gmm, c, rng, pl->z + r * L);
         }
         ng_vae_decode(pl->vae, pl->z, B, pl->decoded);
-        for (size_t r = 0; r < B; r++)
-            ng_packet_features_sample(&pl->features, pl->decoded + r * W, rng, &out[start + r]);
+        for (size_t r = 0; r < B; r++) {
+            float *row = pl->decoded + r * W;
+            row[iat_col] += (float)(pl->iat_resid_std[pl->component[r]] * ng_rng_normal(rng));
+            ng_packet_features_sample(&pl->features, row, rng, &out[start + r]);
+        }
     }
 }

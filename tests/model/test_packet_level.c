@@ -520,6 +520,22 @@ static void test_damaged_header_is_refused(void **state)
     assert_refused(m, "packet.gmm");
     ng_model_file_free(m);
 
+    /* Damaged tensor values: a NaN weight, a negative residual spread. */
+    m = decode(bytes, len);
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        if (!strcmp(m->tensors[i].name, "packet.vae.decoder.0.bias"))
+            ((float *)m->tensors[i].data)[0] = NAN;
+    }
+    assert_refused(m, "packet.vae.decoder.0.bias");
+    ng_model_file_free(m);
+    m = decode(bytes, len);
+    for (size_t i = 0; i < m->n_tensors; i++) {
+        if (!strcmp(m->tensors[i].name, "packet.iat_residual_std"))
+            ((double *)m->tensors[i].data)[0] = -1.0;
+    }
+    assert_refused(m, "packet.iat_residual_std");
+    ng_model_file_free(m);
+
     /* A scaler with std 0, and a model without a packet level. */
     m = decode(bytes, len);
     json_t *sc = json_object_get(json_object_get(packet_section(m, "features"), "scalers"),
