@@ -102,16 +102,19 @@ static ng_status check_file(const char *path, uint64_t *size, capture_kind *kind
 }
 
 /* libpcap reads through stdio; glibc's default 4 KiB buffer means a read() per 4 KiB,
- * which dominated the time on large files. We give the stream a 1 MiB buffer. */
+ * which dominated the time on large files. We give the stream a buffer of 1 MiB, or
+ * of the file's size when smaller. */
 static ng_status open_pcap(ng_reader *r, ng_error *err)
 {
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     FILE *fp = fopen(r->path, "rb");
     if (!fp)
         return ng_fail(err, NG_EIO, "%s: cannot open: %s", r->path, strerror(errno));
-    r->stream_buffer = malloc(STREAM_BUFFER);
+    size_t size = r->file_size < STREAM_BUFFER ? (size_t)r->file_size : STREAM_BUFFER;
+    size = size < BUFSIZ ? BUFSIZ : size;
+    r->stream_buffer = malloc(size);
     if (r->stream_buffer)
-        setvbuf(fp, r->stream_buffer, _IOFBF, STREAM_BUFFER);
+        setvbuf(fp, r->stream_buffer, _IOFBF, size);
     r->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_NANO, errbuf);
     if (!r->pcap) {
         fclose(fp);
