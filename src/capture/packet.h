@@ -75,7 +75,8 @@ typedef struct ng_packet {
     uint8_t n_layers;
 
     /* Link layer. */
-    bool has_mac;
+    bool has_mac;        /* both MACs known (Ethernet); a cooked (SLL) header only gives
+                            src_mac, and has_mac stays false */
     uint8_t src_mac[6], dst_mac[6];
     uint16_t ethertype;  /* innermost ethertype (after VLAN/SGT), 0 if none (e.g. LLC) */
     uint16_t vlan_id;    /* outermost VLAN id, 0 if untagged */

@@ -1,8 +1,19 @@
 /* reader.h — reading pcap and pcapng files, one dissected packet at a time.
  *
  * Backed by libpcap with nanosecond timestamps. Every packet comes back dissected
- * (ng_packet) together with its raw bytes. Errors name the file, the packet number
- * and, where known, the byte offset. */
+ * (ng_packet, see dissect.h for what is filled and how lies are flagged) together with
+ * its raw bytes. The format is told by the magic, not the file name.
+ *
+ * Errors are one line naming the file and, for records, the packet number and the
+ * byte offset of its record header (pcap) or block (pcapng): missing or unreadable
+ * file, directory (NG_EIO); empty file, bad magic (first bytes shown in hex), truncated
+ * file header, truncated record, absurd caplen (NG_EFORMAT); link types the dissector
+ * does not know (NG_EUNSUPPORTED, with the DLT number and libpcap's name for it).
+ *
+ * Quirks: a zero-length record is returned as a packet with caplen 0 and no layers.
+ * libpcap clips a record longer than the file's snap length to that length (the wire
+ * length is kept), so such a packet counts as truncated. Out-of-order timestamps are
+ * returned as they are and counted; sorting is the flow layer's job. */
 #ifndef NG_CAPTURE_READER_H
 #define NG_CAPTURE_READER_H
 
@@ -19,7 +30,8 @@ typedef struct ng_reader_stats {
     uint64_t truncated;      /* caplen < wire length */
     uint64_t malformed;      /* dissector found a lying header */
     uint64_t out_of_order;   /* timestamp earlier than the previous record's */
-    uint64_t bytes_read;     /* file bytes consumed so far (for progress) */
+    uint64_t bytes_read;     /* file bytes consumed so far (for progress; refreshed every
+                                4096 packets, equal to the file size at the end) */
 } ng_reader_stats;
 
 /* Open a capture. Refuses empty files, non-captures and unsupported link types

@@ -154,6 +154,22 @@ static void pcapng_files(void **state)
     assert_int_equal(c.layer[NG_LAYER_ICMP], 53);
 }
 
+/* The format is told by the magic, not the name: a pcapng file named .pcap reads the same. */
+static void pcapng_named_pcap(void **state)
+{
+    NG_REQUIRE_SHARED(vk, "captures/k02-mobile-app__ndpi__vk.pcapng");
+    size_t len;
+    uint8_t *bytes = ng_test_read_file(vk, &len);
+    const char *renamed = ng_test_tmp("vk.pcap");
+    ng_test_write_file(renamed, bytes, len);
+    free(bytes);
+    file_counts c;
+    read_all(renamed, &c);
+    assert_int_equal(c.stats.packets, 909);
+    assert_int_equal(c.layer[NG_LAYER_TCP], 909);
+    ng_test_cleanup_tmpdir();
+}
+
 static void linux_cooked_capture(void **state)
 {
     NG_REQUIRE_SHARED(path, "captures/k04-realtime-udp__ndpi__KakaoTalk_talk.pcap");
@@ -231,6 +247,7 @@ int main(void)
         cmocka_unit_test(every_shared_capture_reads_to_its_last_packet),
         cmocka_unit_test(darpa99_files_have_10000_packets),
         cmocka_unit_test(pcapng_files),
+        cmocka_unit_test(pcapng_named_pcap),
         cmocka_unit_test(linux_cooked_capture),
         cmocka_unit_test(vlan_inside_mpls_pseudowire),
         cmocka_unit_test(ipv6_truncated_and_out_of_order),
