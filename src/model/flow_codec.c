@@ -252,11 +252,16 @@ double ng_flow_codec_iat_z(const ng_flow_codec *codec, int64_t iat_ns)
     return scale(&codec->iat, log10_iat(iat_ns));
 }
 
-int64_t ng_flow_codec_iat_ns(const ng_flow_codec *codec, double z)
+int64_t ng_flow_codec_iat_ns(const ng_flow_codec *codec, double z, float *z_clamped)
 {
     double l = z * codec->iat.std + codec->iat.mean;
-    l = fmax(codec->iat_min_log10, fmin(codec->iat_max_log10, l));
-    return (int64_t)llround(pow(10.0, l) * 1e9);
+    if (l < codec->iat_min_log10 || l > codec->iat_max_log10) {
+        l = l < codec->iat_min_log10 ? codec->iat_min_log10 : codec->iat_max_log10;
+        z = (l - codec->iat.mean) / codec->iat.std;
+    }
+    if (z_clamped)
+        *z_clamped = (float)z;
+    return (int64_t)llround(exp(l * M_LN10 + 9.0 * M_LN10)); /* 10^l s in ns */
 }
 
 float ng_flow_codec_payload_z(const ng_flow_codec *codec, uint32_t payload)

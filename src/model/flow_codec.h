@@ -103,8 +103,9 @@ void ng_flow_codec_encode_prev(const ng_flow_codec *codec, const ng_flow_token *
 void ng_flow_codec_encode_progress(double t, double target, float *x_progress);
 
 double ng_flow_codec_iat_z(const ng_flow_codec *codec, int64_t iat_ns);
-/* Inverse of iat_z, clamped to the training range, in ns. */
-int64_t ng_flow_codec_iat_ns(const ng_flow_codec *codec, double z);
+/* Inverse of iat_z, clamped to the training range, in ns; *z_clamped (may be NULL)
+ * receives the z of the clamped value. */
+int64_t ng_flow_codec_iat_ns(const ng_flow_codec *codec, double z, float *z_clamped);
 float ng_flow_codec_payload_z(const ng_flow_codec *codec, uint32_t payload);
 /* Inverse of payload_z, rounded, in [0, 65000]. */
 uint32_t ng_flow_codec_payload(const ng_flow_codec *codec, double z);

@@ -1,6 +1,8 @@
 /* flow_level.c — the flow level object: creation, generation tables, model file I/O. */
 #include "model/flow_level_internal.h"
 
+#include "nn/row_combine.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,25 +24,73 @@ ng_status ng_flow_level_new(const ng_flow_codec *codec, size_t hidden, size_t la
     return NG_OK;
 }
 
+static void transpose_into(float *dst, size_t ld_dst, const float *src, size_t rows,
+                           size_t cols, size_t ld_src)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t c = 0; c < cols; c++)
+            dst[c * ld_dst + r] = src[r * ld_src + c];
+}
+
+static size_t table_floats(const ng_flow_level *fl)
+{
+    const ng_flow_codec *c = &fl->net.codec;
+    size_t H = fl->net.hidden;
+    return (c->input_size + H) * fl->gates_pad + (H + 1) * fl->head1_pad +
+           (H + c->k) * fl->head2_pad + c->sizes.n + 1 + NG_FLOW_LOG1P_TABLE;
+}
+
+static void carve_tables(ng_flow_level *fl)
+{
+    const ng_flow_codec *c = &fl->net.codec;
+    size_t H = fl->net.hidden;
+    float *p = fl->tables;
+    fl->in_proj_t = p, p += c->input_size * fl->gates_pad;
+    fl->whh_t = p, p += H * fl->gates_pad;
+    fl->head1_t = p, p += H * fl->head1_pad;
+    fl->head1_b = p, p += fl->head1_pad;
+    fl->head2_t = p, p += H * fl->head2_pad;
+    fl->cluster_t = p, p += c->k * fl->head2_pad;
+    fl->size_z = p, p += c->sizes.n + 1;
+    fl->log1p_t = p;
+}
+
+static void fill_tables(ng_flow_level *fl)
+{
+    const ng_flow_net *net = &fl->net;
+    const ng_flow_codec *c = &net->codec;
+    const ng_params *p = &net->params;
+    size_t H = net->hidden, G = 4 * H, K = c->k, O2 = c->out2_size, W2 = H + K;
+    transpose_into(fl->in_proj_t, fl->gates_pad, ng_params_data(p, net->lstm.w_ih[0]), G,
+                   c->input_size, c->input_size);
+    transpose_into(fl->whh_t, fl->gates_pad, ng_params_data(p, net->lstm.w_hh[0]), G, H, H);
+    transpose_into(fl->head1_t, fl->head1_pad, ng_params_data(p, net->head1_w), K + 1, H, H);
+    memcpy(fl->head1_b, ng_params_data(p, net->head1_b), (K + 1) * sizeof(float));
+    const float *w2 = ng_params_data(p, net->head2_w), *b2 = ng_params_data(p, net->head2_b);
+    transpose_into(fl->head2_t, fl->head2_pad, w2, O2, H, W2);
+    transpose_into(fl->cluster_t, fl->head2_pad, w2 + H, O2, K, W2);
+    for (size_t k = 0; k < K; k++)
+        for (size_t o = 0; o < O2; o++)
+            fl->cluster_t[k * fl->head2_pad + o] += b2[o];
+    for (size_t i = 0; i < c->sizes.n; i++)
+        fl->size_z[i] = ng_flow_codec_payload_z(c, c->sizes.values[i]);
+    for (size_t i = 0; i < NG_FLOW_LOG1P_TABLE; i++)
+        fl->log1p_t[i] = (float)log1p((double)i);
+}
+
 ng_status ng_flow_level_prepare(ng_flow_level *fl, ng_error *err)
 {
     const ng_flow_net *net = &fl->net;
-    size_t in = net->codec.input_size, G = 4 * net->hidden, K = net->codec.k;
-    size_t O2 = net->codec.out2_size, W2 = net->hidden + K;
-    free(fl->in_proj_t);
-    free(fl->cluster_proj_t);
-    fl->in_proj_t = malloc(in * G * sizeof(float));
-    fl->cluster_proj_t = malloc(K * O2 * sizeof(float));
-    if (!fl->in_proj_t || !fl->cluster_proj_t)
+    fl->gates_pad = ng_row_combine_pad(4 * net->hidden);
+    fl->head1_pad = ng_row_combine_pad(net->codec.k + 1);
+    fl->head2_pad = ng_row_combine_pad(net->codec.out2_size);
+    free(fl->tables);
+    size_t n = table_floats(fl);
+    fl->tables = calloc(n, sizeof(float));
+    if (!fl->tables)
         return ng_fail(err, NG_ENOMEM, "no memory for the flow level's generation tables");
-    const float *w_ih = ng_params_data(&net->params, net->lstm.w_ih[0]);
-    for (size_t g = 0; g < G; g++)
-        for (size_t i = 0; i < in; i++)
-            fl->in_proj_t[i * G + g] = w_ih[g * in + i];
-    const float *w2 = ng_params_data(&net->params, net->head2_w);
-    for (size_t o = 0; o < O2; o++)
-        for (size_t c = 0; c < K; c++)
-            fl->cluster_proj_t[c * O2 + o] = w2[o * W2 + net->hidden + c];
+    carve_tables(fl);
+    fill_tables(fl);
     return NG_OK;
 }
 
@@ -49,8 +99,7 @@ void ng_flow_level_free(ng_flow_level *fl)
     if (!fl)
         return;
     ng_flow_net_free(&fl->net);
-    free(fl->in_proj_t);
-    free(fl->cluster_proj_t);
+    free(fl->tables);
     free(fl);
 }
 

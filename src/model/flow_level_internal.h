@@ -1,20 +1,29 @@
 /* flow_level_internal.h — the flow level's object, shared by its training, model-file
  * and sampler code (not for other modules).
  *
- * Besides the network, a level keeps two tables that make single-step generation cheap:
- * in_proj_t [input_size, 4H] is layer 0's W_ih transposed, so a one-hot input adds one
- * contiguous row instead of a dense product; cluster_proj_t [k, out2] is the one-hot
- * cluster columns of head 2 transposed, for the same reason. */
+ * Besides the network, a level keeps tables that make single-step generation cheap
+ * (nn/row_combine.h): every product is a sum of scaled rows of a transposed table whose
+ * rows are padded to a multiple of 8 floats.
+ *   in_proj_t [input_size, gates_pad]  layer 0's W_ih^T: a one-hot input adds one row
+ *   whh_t     [H, gates_pad]           layer 0's W_hh^T
+ *   head1_t   [H, head1_pad], head1_b [head1_pad]
+ *   head2_t   [H, head2_pad]           the h columns of head 2, transposed
+ *   cluster_t [k, head2_pad]           head 2's bias + its one-hot cluster column c
+ *   size_z    [sizes.n]                payload z of each kept size
+ *   log1p_t   [NG_FLOW_LOG1P_TABLE]    log1p(i) for the progress features */
 #ifndef NG_MODEL_FLOW_LEVEL_INTERNAL_H
 #define NG_MODEL_FLOW_LEVEL_INTERNAL_H
 
 #include "model/flow_level.h"
 #include "model/flow_net.h"
 
+#define NG_FLOW_LOG1P_TABLE 4096
+
 struct ng_flow_level {
     ng_flow_net net;
-    float *in_proj_t;
-    float *cluster_proj_t;
+    size_t gates_pad, head1_pad, head2_pad;
+    float *tables; /* one block holding the tables below */
+    float *in_proj_t, *whh_t, *head1_t, *head1_b, *head2_t, *cluster_t, *size_z, *log1p_t;
 };
 
 /* A level with a network of the codec's shape (batch 1, 1 step; parameters zero). */

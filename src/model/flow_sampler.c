@@ -15,6 +15,7 @@
 #include "nn/fastmath.h"
 #include "nn/lstm_cell.h"
 #include "nn/mdn.h"
+#include "nn/row_combine.h"
 
 #define NO_EXCLUDE ((size_t)-1)
 
@@ -29,16 +30,17 @@ void ng_flow_sampler_free(ng_flow_sampler *s)
     memset(s, 0, sizeof *s);
 }
 
-static size_t floats_needed(const ng_flow_net *net)
+static size_t floats_needed(const ng_flow_level *fl)
 {
-    size_t H = net->hidden;
-    return 2 * net->layers * H + 8 * H + net->codec.k + 1 + net->codec.out2_size +
+    const ng_flow_net *net = &fl->net;
+    return 2 * net->layers * net->hidden + 2 * fl->gates_pad + fl->head1_pad + fl->head2_pad +
            net->codec.input_size;
 }
 
-static ng_status reserve(ng_flow_sampler *s, const ng_flow_net *net, ng_error *err)
+static ng_status reserve(ng_flow_sampler *s, const ng_flow_level *fl, ng_error *err)
 {
-    size_t need = floats_needed(net), H = net->hidden;
+    const ng_flow_net *net = &fl->net;
+    size_t need = floats_needed(fl), H = net->hidden;
     if (s->capacity < need) {
         float *m = realloc(s->memory, need * sizeof(float));
         if (!m)
@@ -48,17 +50,29 @@ static ng_status reserve(ng_flow_sampler *s, const ng_flow_net *net, ng_error *e
     float *p = s->memory;
     s->h = p, p += net->layers * H;
     s->c = p, p += net->layers * H;
-    s->gates = p, p += 4 * H;
-    s->cond_gates = p, p += 4 * H;
-    s->logits = p;
+    s->gates = p, p += fl->gates_pad;
+    s->cond_gates = p, p += fl->gates_pad;
+    s->logits = p; /* head 1 [head1_pad], head 2 [head2_pad], input scratch */
     return NG_OK;
 }
 
-static void add_row(float *g, const float *table, size_t row, float scale, size_t G)
+/* g += scale * table[row]; G (= 4H) is a multiple of 4: 4-lane vector code. */
+static void add_row(float *restrict g, const float *restrict table, size_t row, float scale,
+                    size_t G)
 {
-    const float *r = table + row * G;
-    for (size_t j = 0; j < G; j++)
-        g[j] += scale * r[j];
+    const float *restrict r = table + row * G;
+    for (size_t j = 0; j < G; j += 4)
+        ng_v4f_store(g + j, ng_v4f_load(g + j) + scale * ng_v4f_load(r + j));
+}
+
+/* z[i] = exp(z[i] - shift), 4 lanes at a time. */
+static void exp_shifted(float *z, size_t n, float shift)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        ng_v4f_store(z + i, ng_fast_exp4(ng_v4f_load(z + i) - shift));
+    for (; i < n; i++)
+        z[i] = ng_fast_expf(z[i] - shift);
 }
 
 static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan, float *g,
@@ -66,12 +80,13 @@ static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan
 {
     const ng_flow_net *net = &fl->net;
     const ng_flow_codec *c = &net->codec;
-    size_t G = 4 * net->hidden;
+    size_t G = fl->gates_pad;
     ng_flow_condition cond;
     ng_flow_condition_of_plan(plan, &cond);
     memset(x, 0, c->input_size * sizeof *x);
     ng_flow_codec_encode_condition(c, &cond, x);
-    memcpy(g, ng_params_data(&net->params, net->lstm.bias[0]), G * sizeof *g);
+    memset(g, 0, G * sizeof *g);
+    memcpy(g, ng_params_data(&net->params, net->lstm.bias[0]), 4 * net->hidden * sizeof *g);
     for (size_t i = c->in_class; i < c->in_dir; i++)
         if (x[i] != 0.0f)
             add_row(g, fl->in_proj_t, i, x[i], G);
@@ -83,11 +98,11 @@ ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *pla
                                 ng_flow_sampler *s, ng_error *err)
 {
     const ng_flow_net *net = &fl->net;
-    ng_status st = reserve(s, net, err);
+    ng_status st = reserve(s, fl, err);
     if (st)
         return st;
     memset(s->h, 0, 2 * net->layers * net->hidden * sizeof(float));
-    float *x = s->logits + net->codec.k + 1 + net->codec.out2_size;
+    float *x = s->logits + fl->head1_pad + fl->head2_pad;
     conditioning_gates(fl, plan, s->cond_gates, x);
     ng_rng_seed(&s->rng, seed);
     memset(&s->prev, 0, sizeof s->prev);
@@ -98,11 +113,24 @@ ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *pla
     return NG_OK;
 }
 
+/* ng_flow_codec_encode_progress with log1p from the level's table when it can. */
+static void encode_progress(const ng_flow_level *fl, uint32_t t, uint32_t target, float *x)
+{
+    uint32_t remaining = target > t ? target - t : 0;
+    if (t >= NG_FLOW_LOG1P_TABLE || remaining >= NG_FLOW_LOG1P_TABLE) {
+        ng_flow_codec_encode_progress((double)t, (double)target, x);
+        return;
+    }
+    x[0] = 0.25f * fl->log1p_t[t];
+    x[1] = 0.25f * fl->log1p_t[remaining];
+    x[2] = (float)(1.0 / (1.0 + remaining));
+}
+
 /* Layer 0's gate pre-activations for the current step, before h W_hh^T. */
 static void input_gates(const ng_flow_level *fl, const ng_flow_sampler *s, float *g)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    size_t G = 4 * fl->net.hidden;
+    size_t G = fl->gates_pad;
     memcpy(g, s->cond_gates, G * sizeof *g);
     if (!s->emitted) {
         add_row(g, fl->in_proj_t, c->in_cluster + c->k, 1.0f, G);
@@ -115,7 +143,7 @@ static void input_gates(const ng_flow_level *fl, const ng_flow_sampler *s, float
         add_row(g, fl->in_proj_t, c->in_payload, s->prev.payload_z, G);
     }
     float progress[NG_FLOW_PROGRESS_FEATURES];
-    ng_flow_codec_encode_progress((double)s->emitted, (double)s->target, progress);
+    encode_progress(fl, s->emitted, s->target, progress);
     for (size_t i = 0; i < NG_FLOW_PROGRESS_FEATURES; i++)
         add_row(g, fl->in_proj_t, c->in_progress + i, progress[i], G);
 }
@@ -126,14 +154,14 @@ static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
     const ng_params *p = &net->params;
     size_t H = net->hidden, G = 4 * H;
     input_gates(fl, s, s->gates);
-    const float *below = NULL;
-    for (size_t l = 0; l < net->layers; l++) {
+    ng_row_combine(s->gates, s->h, fl->whh_t, H, fl->gates_pad, fl->gates_pad);
+    ng_lstm_cell_forward(s->gates, s->c, s->h, s->gates, s->c, H);
+    const float *below = s->h;
+    for (size_t l = 1; l < net->layers; l++) { /* upper layers: plain BLAS */
         float *h = s->h + l * H, *c = s->c + l * H;
-        if (l) {
-            memcpy(s->gates, ng_params_data(p, net->lstm.bias[l]), G * sizeof(float));
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)G, (int)H, 1.0f,
-                        ng_params_data(p, net->lstm.w_ih[l]), (int)H, below, 1, 1.0f, s->gates, 1);
-        }
+        memcpy(s->gates, ng_params_data(p, net->lstm.bias[l]), G * sizeof(float));
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)G, (int)H, 1.0f,
+                    ng_params_data(p, net->lstm.w_ih[l]), (int)H, below, 1, 1.0f, s->gates, 1);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)G, (int)H, 1.0f,
                     ng_params_data(p, net->lstm.w_hh[l]), (int)H, h, 1, 1.0f, s->gates, 1);
         ng_lstm_cell_forward(s->gates, c, h, s->gates, c, H);
@@ -142,26 +170,57 @@ static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
     return below;
 }
 
-/* Index drawn from softmax(z[0..n)), never `exclude`; z is overwritten. */
-static size_t sample_logits(float *z, size_t n, size_t exclude, ng_rng *rng)
+static float max_of(const float *z, size_t n)
 {
-    float maxv = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (i != exclude && z[i] > maxv)
-            maxv = z[i];
-    double sum = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        z[i] = i == exclude ? 0.0f : ng_fast_expf(z[i] - maxv);
-        sum += z[i];
+    float m = z[0];
+    size_t i = 0;
+    if (n >= 4) {
+        ng_v4f v = ng_v4f_load(z);
+        for (i = 4; i + 4 <= n; i += 4) {
+            ng_v4f w = ng_v4f_load(z + i);
+            v = ng_v4f_select(w > v, w, v);
+        }
+        m = v[0] > v[1] ? v[0] : v[1];
+        m = m > v[2] ? m : v[2];
+        m = m > v[3] ? m : v[3];
     }
-    double u = ng_rng_uniform(rng) * sum, acc = 0.0;
-    size_t last = n - 1 == exclude ? n - 2 : n - 1;
-    for (size_t i = 0; i < n; i++) {
+    for (; i < n; i++)
+        m = z[i] > m ? z[i] : m;
+    return m;
+}
+
+/* Index drawn from softmax(z[0..n)), never `exclude`; z is overwritten by the
+ * unnormalised probabilities. Max, exp and sums run 4 lanes wide; the inverse-CDF walk
+ * goes by blocks of 4, so no loop carries a chain of n dependent additions. */
+static size_t sample_logits(float *restrict z, size_t n, size_t exclude, ng_rng *rng)
+{
+    if (exclude < n)
+        z[exclude] = -INFINITY;
+    exp_shifted(z, n, max_of(z, n));
+    if (exclude < n)
+        z[exclude] = 0.0f;
+    size_t full = n / 4 * 4;
+    ng_v4f acc4 = {0.0f, 0.0f, 0.0f, 0.0f};
+    for (size_t i = 0; i < full; i += 4)
+        acc4 += ng_v4f_load(z + i);
+    float sum = (acc4[0] + acc4[1]) + (acc4[2] + acc4[3]);
+    for (size_t i = full; i < n; i++)
+        sum += z[i];
+    float u = (float)ng_rng_uniform(rng) * sum, acc = 0.0f;
+    size_t i = 0;
+    for (; i < full; i += 4) {
+        float block = (z[i] + z[i + 1]) + (z[i + 2] + z[i + 3]);
+        if (u < acc + block)
+            break;
+        acc += block;
+    }
+    size_t last = exclude == n - 1 ? n - 2 : n - 1;
+    for (; i < n; i++) {
         acc += z[i];
-        if (u < acc && i != exclude)
+        if (u < acc && z[i] > 0.0f)
             return i;
     }
-    return last;
+    return last; /* rounding left u past the end */
 }
 
 static bool flow_is_over(const ng_flow_sampler *s)
@@ -171,38 +230,32 @@ static bool flow_is_over(const ng_flow_sampler *s)
 
 static uint16_t next_cluster(const ng_flow_level *fl, ng_flow_sampler *s, const float *h)
 {
-    const ng_flow_net *net = &fl->net;
-    size_t K = net->codec.k, H = net->hidden;
+    size_t K = fl->net.codec.k;
     float *z = s->logits;
-    memcpy(z, ng_params_data(&net->params, net->head1_b), (K + 1) * sizeof(float));
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)(K + 1), (int)H, 1.0f,
-                ng_params_data(&net->params, net->head1_w), (int)H, h, 1, 1.0f, z, 1);
+    memcpy(z, fl->head1_b, fl->head1_pad * sizeof(float));
+    ng_row_combine(z, h, fl->head1_t, fl->net.hidden, fl->head1_pad, fl->head1_pad);
     bool may_end = s->target ? false : s->emitted > 0;
     return (uint16_t)sample_logits(z, K + 1, may_end ? NO_EXCLUDE : K, &s->rng);
 }
 
-static void head2_outputs(const ng_flow_level *fl, ng_flow_sampler *s, const float *h,
-                          uint16_t cluster, float *z)
+static void head2_outputs(const ng_flow_level *fl, const float *h, uint16_t cluster, float *z)
 {
-    const ng_flow_net *net = &fl->net;
-    size_t O2 = net->codec.out2_size, H = net->hidden;
-    const float *b = ng_params_data(&net->params, net->head2_b);
-    const float *col = fl->cluster_proj_t + (size_t)cluster * O2;
-    for (size_t o = 0; o < O2; o++)
-        z[o] = b[o] + col[o];
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)O2, (int)H, 1.0f,
-                ng_params_data(&net->params, net->head2_w), (int)(H + net->codec.k), h, 1, 1.0f,
-                z, 1);
+    memcpy(z, fl->cluster_t + (size_t)cluster * fl->head2_pad, fl->head2_pad * sizeof(float));
+    ng_row_combine(z, h, fl->head2_t, fl->net.hidden, fl->head2_pad, fl->head2_pad);
 }
 
-static uint32_t sample_payload(const ng_flow_codec *c, float *z, ng_rng *rng, uint8_t *idx)
+static uint32_t sample_payload(const ng_flow_level *fl, float *z, ng_rng *rng, uint8_t *idx,
+                               float *payload_z)
 {
-    float other[3];
-    memcpy(other, z + c->out_other, sizeof other);
+    const ng_flow_codec *c = &fl->net.codec;
     *idx = (uint8_t)sample_logits(z + c->out_size, ng_vocab_size(&c->sizes), NO_EXCLUDE, rng);
-    if (*idx < c->sizes.n)
+    if (*idx < c->sizes.n) {
+        *payload_z = fl->size_z[*idx];
         return c->sizes.values[*idx];
-    return ng_flow_codec_payload(c, ng_mdn_sample(other, 1, rng));
+    }
+    uint32_t payload = ng_flow_codec_payload(c, ng_mdn_sample(z + c->out_other, 1, rng));
+    *payload_z = ng_flow_codec_payload_z(c, payload);
+    return payload;
 }
 
 static uint8_t sample_flags(const ng_flow_codec *c, bool tcp, float *z, ng_rng *rng,
@@ -231,19 +284,18 @@ bool ng_flow_sampler_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet
         s->ended = true;
         return false;
     }
-    float *z = s->logits + c->k + 1;
-    head2_outputs(fl, s, h, cluster, z);
+    float *z = s->logits + fl->head1_pad;
+    head2_outputs(fl, h, cluster, z);
     ng_flow_token t = {.cluster = cluster};
     /* fixed draw order: direction, flags, size, IAT */
     t.dir = (uint8_t)sample_logits(z + c->out_dir, 2, NO_EXCLUDE, &s->rng);
     out->tcp_flags = sample_flags(c, s->tcp, z, &s->rng, &t.flag_idx);
-    out->payload_len = sample_payload(c, z, &s->rng, &t.size_idx);
-    t.payload_z = ng_flow_codec_payload_z(c, out->payload_len);
+    out->payload_len = sample_payload(fl, z, &s->rng, &t.size_idx, &t.payload_z);
     out->iat_ns = 0;
     if (s->emitted) {
-        out->iat_ns = ng_flow_codec_iat_ns(c, ng_mdn_sample(z + c->out_iat, c->iat_mixture, &s->rng));
+        double iat_z = ng_mdn_sample(z + c->out_iat, c->iat_mixture, &s->rng);
+        out->iat_ns = ng_flow_codec_iat_ns(c, iat_z, &t.iat_z);
         t.has_iat = true;
-        t.iat_z = (float)ng_flow_codec_iat_z(c, out->iat_ns);
     }
     out->cluster = cluster;
     out->direction = t.dir;

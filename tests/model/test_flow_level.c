@@ -126,7 +126,7 @@ static void small_config(ng_train_config *cfg)
 {
     ng_train_config_default(cfg);
     cfg->flow.hidden = 32;
-    cfg->flow.epochs = SANITIZED ? 3 : 200;
+    cfg->flow.epochs = SANITIZED ? 40 : 200;
     cfg->flow.batch = 8;
     cfg->flow.max_steps = 16; /* flows are cut into several windows */
     cfg->flow.learning_rate = 3e-3f;
