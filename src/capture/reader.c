@@ -20,6 +20,7 @@
 
 #include "capture/dissect.h"
 #include "capture/record_offset.h"
+#include "core/log.h"
 
 enum {
     PCAP_FILE_HDR = 24, PCAPNG_MIN_SHB = 28, MAGIC_BYTES = 4, SHOWN_BYTES = 8,
@@ -35,6 +36,7 @@ struct ng_reader {
     uint64_t file_size;
     bool pcapng;
     int64_t last_ts_ns;
+    bool warned_time;
     ng_reader_stats stats;
 };
 
@@ -188,6 +190,23 @@ static void count_packet(ng_reader *r, const ng_packet *pkt)
     r->last_ts_ns = pkt->ts_ns;
 }
 
+/* With nanosecond precision libpcap puts nanoseconds in tv_usec. pcapng can state
+ * seconds that do not fit int64 nanoseconds (year 2262 on): those are clamped, once
+ * with a warning, instead of overflowing. */
+static int64_t timestamp_ns(ng_reader *r, const struct timeval *tv)
+{
+    const int64_t max_sec = INT64_MAX / 1000000000 - 1;
+    int64_t sec = (int64_t)tv->tv_sec;
+    if (sec > max_sec || sec < -max_sec) {
+        if (!r->warned_time)
+            ng_warn("%s: packet %" PRIu64 ": timestamp %" PRId64 " s is out of range; clamped",
+                    r->path, r->stats.packets + 1, sec);
+        r->warned_time = true;
+        sec = sec > 0 ? max_sec : -max_sec;
+    }
+    return sec * 1000000000 + (int64_t)tv->tv_usec;
+}
+
 ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, bool *got,
                          ng_error *err)
 {
@@ -204,8 +223,7 @@ ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, boo
     if (rc != 1)
         return record_error(r, err);
 
-    /* With nanosecond precision libpcap puts nanoseconds in tv_usec. */
-    pkt->ts_ns = (int64_t)hdr->ts.tv_sec * 1000000000 + (int64_t)hdr->ts.tv_usec;
+    pkt->ts_ns = timestamp_ns(r, &hdr->ts);
     pkt->number = r->stats.packets + 1;
     pkt->caplen = hdr->caplen;
     pkt->wirelen = hdr->len;
