@@ -1,4 +1,4 @@
-/* lstm.c — stacked LSTM: batched masked forward, BPTT, single-step inference. */
+/* lstm.c — stacked LSTM: batched masked forward, BPTT, single and batched step inference. */
 #include "nn/lstm.h"
 
 #include <cblas.h>
@@ -131,8 +131,8 @@ static void layer_forward(ng_lstm *lstm, size_t l, const float *in)
                 memcpy(c + b * H, c_prev + b * H, H * sizeof(float));
                 continue;
             }
-            ng_lstm_cell_forward(G + b * 4 * H, c + b * H, h + b * H, lstm->tanh_c[l] + t * BH + b * H,
-                         c_prev + b * H, H);
+            ng_lstm_cell_forward(G + b * 4 * H, c + b * H, h + b * H,
+                                 lstm->tanh_c[l] + t * BH + b * H, c_prev + b * H, H);
         }
     }
 }
@@ -165,8 +165,8 @@ static void step_backward(ng_lstm *lstm, size_t l, size_t t, const float *dout)
             continue;
         }
         ng_lstm_cell_backward(dG + b * 4 * H, lstm->dc_next + b * H, G + b * 4 * H,
-                      lstm->tanh_c[l] + t * BH + b * H, lstm->c[l] + t * BH + b * H,
-                      dh + b * H, H);
+                              lstm->tanh_c[l] + t * BH + b * H, lstm->c[l] + t * BH + b * H,
+                              dh + b * H, H);
     }
     /* dh_{t-1} = dG W_hh, except padding rows, whose state was copied through */
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)B, (int)H, (int)(4 * H), 1.0f,

@@ -243,6 +243,8 @@ static double reconstruction_loss(ng_vae *vae, const float *raw, const float *x,
 
 double ng_vae_forward(ng_vae *vae, const float *x, size_t B)
 {
+    if (B > vae->cfg.max_batch)
+        return NAN;
     const float *enc_out = ng_mlp_forward(&vae->encoder, x, B);
     vae->last_kl = reparameterise(vae, enc_out, B);
     const float *raw = ng_mlp_forward(&vae->decoder, vae->z, B);
@@ -268,7 +270,7 @@ void ng_vae_backward(ng_vae *vae, size_t B)
     ng_mlp_backward(&vae->encoder, vae->denc, NULL, B);
 }
 
-void ng_vae_encode(ng_vae *vae, const float *x, size_t B, float *mu, float *logvar)
+static void encode_block(ng_vae *vae, const float *x, size_t B, float *mu, float *logvar)
 {
     size_t L = vae->cfg.latent;
     const float *enc_out = ng_mlp_forward(&vae->encoder, x, B);
@@ -277,6 +279,16 @@ void ng_vae_encode(ng_vae *vae, const float *x, size_t B, float *mu, float *logv
             memcpy(mu + r * L, enc_out + r * 2 * L, L * sizeof(float));
         if (logvar)
             memcpy(logvar + r * L, enc_out + r * 2 * L + L, L * sizeof(float));
+    }
+}
+
+void ng_vae_encode(ng_vae *vae, const float *x, size_t B, float *mu, float *logvar)
+{
+    size_t L = vae->cfg.latent, step = vae->cfg.max_batch;
+    for (size_t start = 0; start < B; start += step) {
+        size_t n = B - start < step ? B - start : step;
+        encode_block(vae, x + start * vae->in_width, n, mu ? mu + start * L : NULL,
+                     logvar ? logvar + start * L : NULL);
     }
 }
 
@@ -290,13 +302,22 @@ static void decode_field(const ng_vae_field *f, const float *raw, float *out)
         memcpy(out, raw, f->width * sizeof(float)); /* value, or the Gaussian mean */
 }
 
-void ng_vae_decode(ng_vae *vae, const float *z, size_t B, float *out)
+static void decode_block(ng_vae *vae, const float *z, size_t B, float *out)
 {
     const float *raw = ng_mlp_forward(&vae->decoder, z, B);
     for (size_t r = 0; r < B; r++)
         for (size_t i = 0; i < vae->cfg.n_fields; i++)
             decode_field(&vae->cfg.fields[i], raw + r * vae->out_width + vae->out_offset[i],
                          out + r * vae->in_width + vae->in_offset[i]);
+}
+
+void ng_vae_decode(ng_vae *vae, const float *z, size_t B, float *out)
+{
+    size_t step = vae->cfg.max_batch;
+    for (size_t start = 0; start < B; start += step) {
+        size_t n = B - start < step ? B - start : step;
+        decode_block(vae, z + start * vae->cfg.latent, n, out + start * vae->in_width);
+    }
 }
 
 ng_status ng_vae_train_epoch(ng_vae *vae, ng_params *params, ng_adam *opt, const float *data,
@@ -306,6 +327,9 @@ ng_status ng_vae_train_epoch(ng_vae *vae, ng_params *params, ng_adam *opt, const
     double total = 0.0;
     size_t rows_seen = 0, B;
     const size_t *rows;
+    if (batcher->batch > vae->cfg.max_batch)
+        return ng_fail(err, NG_EINVAL, "batch size %zu exceeds the VAE's max_batch %zu",
+                       batcher->batch, vae->cfg.max_batch);
     ng_batcher_epoch(batcher);
     while ((B = ng_batcher_next(batcher, &rows)) > 0) {
         ng_gather_rows(vae->batch_x, data, vae->in_width, rows, B);

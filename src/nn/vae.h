@@ -85,15 +85,16 @@ void ng_vae_sample_noise(ng_vae *vae, size_t B, ng_rng *rng);
 void ng_vae_zero_noise(ng_vae *vae, size_t B);
 
 /* Loss of B rows x [B, in_width] with the current noise; also prepares backward.
- * Categorical groups must be one-hot (the largest column is taken as the label). */
+ * Categorical groups must be one-hot (the largest column is taken as the label).
+ * NaN when B > max_batch. */
 double ng_vae_forward(ng_vae *vae, const float *x, size_t B);
 /* Accumulate d(loss)/d(params) of the latest forward into the params' grad buffer. */
 void ng_vae_backward(ng_vae *vae, size_t B);
 
-/* mu and logvar [B, latent] of x (either may be NULL). B <= max_batch. */
+/* mu and logvar [B, latent] of x (either may be NULL); any B (blocks of max_batch). */
 void ng_vae_encode(ng_vae *vae, const float *x, size_t B, float *mu, float *logvar);
 /* Decode z [B, latent] into out [B, in_width] in the input layout: continuous values
- * (Gaussian NLL: the mean; BCE: the probability) and category probabilities. */
+ * (Gaussian NLL: the mean; BCE: the probability) and category probabilities; any B. */
 void ng_vae_decode(ng_vae *vae, const float *z, size_t B, float *out);
 
 /* One epoch over the rows chosen by the batcher (reshuffled here): noise, forward,

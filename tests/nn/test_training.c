@@ -231,6 +231,23 @@ static void test_vae_reconstructs_mixture(void **state)
             right += best == truth;
         }
     }
+    /* encode/decode take any number of rows, in blocks of max_batch */
+    float *all_mu = malloc(split.n_val * 2 * sizeof(float));
+    float *all_x = malloc(split.n_val * WIDTH * sizeof(float));
+    float *all_out = malloc(split.n_val * WIDTH * sizeof(float));
+    ng_gather_rows(all_x, data, WIDTH, split.val, split.n_val);
+    ng_vae_encode(&vae, all_x, split.n_val, all_mu, NULL);
+    ng_vae_decode(&vae, all_mu, split.n_val, all_out);
+    for (size_t i = 0; i < split.n_val; i += 37) {
+        ng_vae_encode(&vae, all_x + i * WIDTH, 1, mu, NULL);
+        ng_vae_decode(&vae, mu, 1, out);
+        /* equal up to rounding: sgemm may sum in another order for another row count */
+        for (int j = 0; j < 2; j++)
+            assert_float_equal(mu[j], all_mu[i * 2 + j], 1e-5);
+        for (int j = 0; j < WIDTH; j++)
+            assert_float_equal(out[j], all_out[i * WIDTH + j], 1e-5);
+    }
+    free(all_mu), free(all_x), free(all_out);
     double mse = sq / (split.n_val * CONT), acc = right / (double)split.n_val;
     double separation = latent_separation(&vae, data, split.val, split.n_val);
     printf("  VAE on a 3-cluster mixture: %d epochs, train %.4f, val %.4f (best epoch %d), "
@@ -273,6 +290,11 @@ static void test_divergence_is_reported(void **state)
     ng_adam opt;
     assert_int_equal(ng_adam_init(&opt, params.total, 1e-3f, &err), NG_OK);
     double loss;
+    ng_batcher too_big;
+    assert_int_equal(ng_batcher_init(&too_big, rows, 8, 5, 3, &err), NG_OK);
+    assert_int_equal(ng_vae_train_epoch(&vae, &params, &opt, data, &too_big, &rng, 0, &loss,
+                                        &err), NG_EINVAL);
+    ng_batcher_free(&too_big);
     ng_status st = ng_vae_train_epoch(&vae, &params, &opt, data, &batcher, &rng, 0, &loss, &err);
     assert_int_equal(st, NG_ENUMERIC);
     printf("  message: %s\n", err.msg);
