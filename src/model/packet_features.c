@@ -213,12 +213,11 @@ ng_status ng_packet_features_encode_dataset(const ng_packet_features *pf, const 
 
 /* ---- decoding ---- */
 
+/* The decoded probabilities come from a softmax, so they sum to 1 up to rounding; a
+ * draw past the rounded sum (or NaN probabilities) lands on the last category. */
 static size_t sample_group(const float *prob, size_t width, ng_rng *rng)
 {
-    float total = 0.0f;
-    for (size_t i = 0; i < width; i++)
-        total += prob[i];
-    float u = (float)ng_rng_uniform(rng) * total, acc = 0.0f;
+    float u = (float)ng_rng_uniform(rng), acc = 0.0f;
     for (size_t i = 0; i + 1 < width; i++) {
         acc += prob[i];
         if (u < acc)
