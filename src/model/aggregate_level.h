@@ -20,6 +20,7 @@
 #include "flow/app_class.h"
 #include "model/dataset.h"
 #include "model/flow_plan.h"
+#include "model/header_habits.h"
 #include "model/model_file.h"
 #include "model/train_config.h"
 
@@ -39,6 +40,12 @@ json_t *ng_aggregate_summary(const ng_aggregate *a);
 /* Start and duration of the training traffic (the default timeline length). */
 int64_t ng_aggregate_train_start_ns(const ng_aggregate *a);
 int64_t ng_aggregate_train_duration_ns(const ng_aggregate *a);
+/* Flows the model was trained on, in all and of one class. */
+uint64_t ng_aggregate_train_flows(const ng_aggregate *a);
+uint64_t ng_aggregate_class_flows(const ng_aggregate *a, uint8_t app_class);
+/* Header habits of a class (TTLs, windows, SYN options per direction); every field
+ * empty (n == 0) for a class the model never saw or an out-of-range class. */
+const ng_header_habits *ng_aggregate_habits(const ng_aggregate *a, uint8_t app_class);
 
 typedef struct ng_timeline_options {
     uint64_t seed;

@@ -1,0 +1,360 @@
+/* aggregate_level.c — training, saving, loading and describing the aggregate level
+ * (aggregate_level.h). Each concept lives in its own file: flow_shapes.c (sizes and
+ * durations per class), arrivals.c (gaps and the class sequence), endpoints.c (hosts
+ * and ports), header_habits.c (TTLs, windows, options); timeline.c generates. This
+ * file composes them and owns header["aggregate"]. */
+#include "model/aggregate_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/aggregate_json.h"
+#include "stats/metrics.h"
+
+#define SECTION_VERSION 1
+
+/* ---- training ---- */
+
+static json_t *quantiles_json(double *x, size_t n)
+{
+    ng_sort_doubles(x, n);
+    return json_pack("{s:f, s:f, s:f}", "median", n ? ng_median_sorted(x, n) : 0.0, "p90",
+                     n ? ng_quantile_sorted(x, n, 0.9) : 0.0, "max", n ? x[n - 1] : 0.0);
+}
+
+static json_t *flow_stats(const ng_dataset *ds, double *x)
+{
+    size_t n = ds->n_flows;
+    json_t *stats = json_object();
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)ng_flow_packets(&ds->flows[i]);
+    json_object_set_new(stats, "packets", quantiles_json(x, n));
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)ng_flow_bytes(&ds->flows[i]);
+    json_object_set_new(stats, "bytes", quantiles_json(x, n));
+    for (size_t i = 0; i < n; i++)
+        x[i] = (double)ng_ts_gap(ds->flows[i].last_ns, ds->flows[i].start_ns) * 1e-9;
+    json_object_set_new(stats, "duration_s", quantiles_json(x, n));
+    return stats;
+}
+
+static json_t *gap_stats(const ng_dataset *ds, double *x, int64_t duration_ns)
+{
+    size_t n = ds->n_flows;
+    int64_t *starts = malloc((n ? n : 1) * sizeof *starts);
+    if (!starts)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        starts[i] = ds->flows[i].start_ns;
+    for (size_t i = 1; i < n; i++) { /* insertion keeps it simple; flows are nearly sorted */
+        int64_t v = starts[i];
+        size_t j = i;
+        for (; j > 0 && starts[j - 1] > v; j--)
+            starts[j] = starts[j - 1];
+        starts[j] = v;
+    }
+    for (size_t i = 1; i < n; i++)
+        x[i - 1] = (double)ng_ts_gap(starts[i], starts[i - 1]) * 1e-9;
+    free(starts);
+    json_t *gaps = quantiles_json(x, n ? n - 1 : 0);
+    double rate = duration_ns > 0 ? (double)n / ((double)duration_ns * 1e-9) : 0.0;
+    json_object_set_new(gaps, "flows_per_s", json_real(rate));
+    return gaps;
+}
+
+static void train_span(ng_aggregate *a, const ng_dataset *ds)
+{
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t i = 0; i < ds->n_flows; i++) {
+        if (ds->flows[i].start_ns < first)
+            first = ds->flows[i].start_ns;
+        if (ds->flows[i].last_ns > last)
+            last = ds->flows[i].last_ns;
+        a->class_flows[ds->flows[i].app_class < NG_APP_COUNT ? ds->flows[i].app_class : 0]++;
+    }
+    a->n_flows = ds->n_flows;
+    a->train_start_ns = first;
+    a->train_duration_ns = last > first ? ng_ts_gap(last, first) : 0;
+}
+
+static ng_status train_stats(ng_aggregate *a, const ng_dataset *ds, ng_error *err)
+{
+    double *x = malloc((ds->n_flows ? ds->n_flows : 1) * sizeof *x);
+    if (!x)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for statistics");
+    a->stats = flow_stats(ds, x);
+    json_t *gaps = a->stats ? gap_stats(ds, x, a->train_duration_ns) : NULL;
+    free(x);
+    if (!gaps)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for statistics");
+    json_object_set_new(a->stats, "gap_s", gaps);
+    return NG_OK;
+}
+
+static ng_status train_parts(ng_aggregate *a, const ng_dataset *ds, const ng_train_config *cfg,
+                             ng_error *err)
+{
+    train_span(a, ds);
+    ng_status st = train_stats(a, ds, err);
+    if (!st)
+        st = ng_flow_shapes_train(&a->shapes, ds, cfg->aggregate.k_max, cfg->seed ^ 0x5ea9e, err);
+    if (!st)
+        st = ng_arrivals_train(&a->arrivals, ds, cfg->aggregate.gap_k_max,
+                               cfg->aggregate.ngram_order, cfg->seed ^ 0x6a9, err);
+    if (!st)
+        st = ng_endpoints_train(&a->endpoints, ds, err);
+    if (!st)
+        st = ng_header_habits_train(a->habits, ds, err);
+    return st;
+}
+
+ng_status ng_aggregate_train(const ng_dataset *ds, const ng_train_config *cfg,
+                             ng_aggregate **out, ng_error *err)
+{
+    *out = NULL;
+    if (!ds || ds->n_flows == 0)
+        return ng_fail(err, NG_EINVAL, "aggregate level: no flows to learn from");
+    ng_aggregate *a = calloc(1, sizeof *a);
+    if (!a)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    a->cfg = cfg->aggregate;
+    ng_status st = train_parts(a, ds, cfg, err);
+    if (st) {
+        ng_aggregate_free(a);
+        return st;
+    }
+    *out = a;
+    return NG_OK;
+}
+
+void ng_aggregate_free(ng_aggregate *a)
+{
+    if (!a)
+        return;
+    ng_flow_shapes_free(&a->shapes);
+    ng_arrivals_free(&a->arrivals);
+    ng_endpoints_free(&a->endpoints);
+    ng_header_habits_free(a->habits);
+    json_decref(a->stats);
+    free(a);
+}
+
+/* ---- accessors ---- */
+
+int64_t ng_aggregate_train_start_ns(const ng_aggregate *a) { return a->train_start_ns; }
+int64_t ng_aggregate_train_duration_ns(const ng_aggregate *a) { return a->train_duration_ns; }
+uint64_t ng_aggregate_train_flows(const ng_aggregate *a) { return a->n_flows; }
+
+uint64_t ng_aggregate_class_flows(const ng_aggregate *a, uint8_t app_class)
+{
+    return app_class < NG_APP_COUNT ? a->class_flows[app_class] : 0;
+}
+
+const ng_header_habits *ng_aggregate_habits(const ng_aggregate *a, uint8_t app_class)
+{
+    static const ng_header_habits none;
+    return app_class < NG_APP_COUNT ? &a->habits[app_class] : &none;
+}
+
+/* ---- save ---- */
+
+static json_t *class_json(const ng_aggregate *a, uint8_t cls)
+{
+    return json_pack("{s:s, s:I, s:o, s:o, s:o}", "class", ng_app_class_name(cls), "flows",
+                     (json_int_t)a->class_flows[cls], "shape",
+                     ng_flow_shapes_class_to_json(&a->shapes, cls), "endpoints",
+                     ng_endpoints_class_to_json(&a->endpoints, cls), "habits",
+                     ng_header_habits_to_json(&a->habits[cls]));
+}
+
+static json_t *section_json(const ng_aggregate *a)
+{
+    json_t *classes = json_array();
+    for (uint8_t c = 0; c < NG_APP_COUNT; c++)
+        if (a->class_flows[c])
+            json_array_append_new(classes, class_json(a, c));
+    json_t *s = json_pack(
+        "{s:i, s:{s:I, s:I, s:I}, s:I, s:I, s:I, s:O, s:o, s:o}", "version", SECTION_VERSION,
+        "config", "k_max", (json_int_t)a->cfg.k_max, "gap_k_max", (json_int_t)a->cfg.gap_k_max,
+        "ngram_order", (json_int_t)a->cfg.ngram_order, "train_start_ns",
+        (json_int_t)a->train_start_ns, "train_duration_ns", (json_int_t)a->train_duration_ns,
+        "n_flows", (json_int_t)a->n_flows, "stats", a->stats, "arrivals",
+        ng_arrivals_to_json(&a->arrivals), "classes", classes);
+    json_t *endpoints = ng_endpoints_to_json(&a->endpoints);
+    if (s && endpoints)
+        json_object_update(s, endpoints);
+    json_decref(endpoints);
+    return s;
+}
+
+ng_status ng_aggregate_save(const ng_aggregate *a, ng_model_writer *w, json_t *header,
+                            ng_error *err)
+{
+    if (!json_is_object(header))
+        return ng_fail(err, NG_EINVAL, "aggregate level: the model header is not a JSON object");
+    json_t *section = section_json(a);
+    if (!section || json_object_set_new(header, "aggregate", section))
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory building the header");
+    ng_status st = ng_flow_shapes_add_tensors(&a->shapes, w, err);
+    if (!st)
+        st = ng_arrivals_add_tensors(&a->arrivals, w, err);
+    return st;
+}
+
+/* ---- load ---- */
+
+static ng_status load_class(ng_aggregate *a, const json_t *obj, size_t i, const ng_model_file *m,
+                            ng_error *err)
+{
+    ng_json_reader r;
+    ng_json_reader_init(&r, err, "%s: header 'aggregate.classes[%zu]'", m->path, i);
+    int cls = ng_app_class_from_name(json_string_value(json_object_get(obj, "class")));
+    if (cls < 0)
+        ng_json_reader_fail(&r, "'class' is missing or not a known class name");
+    else if (a->class_flows[cls])
+        ng_json_reader_fail(&r, "class '%s' appears twice", ng_app_class_name((ng_app_class)cls));
+    int64_t flows = ng_json_read_int(&r, obj, "flows", 1, INT64_MAX);
+    if (r.st)
+        return r.st;
+    a->class_flows[cls] = (uint64_t)flows;
+    ng_status st = ng_flow_shapes_class_load(&a->shapes, (uint8_t)cls, (uint64_t)flows,
+                                             json_object_get(obj, "shape"), m, err);
+    char where[400];
+    snprintf(where, sizeof where, "%s: header 'aggregate.classes[%s].endpoints'", m->path,
+             ng_app_class_name((ng_app_class)cls));
+    if (!st)
+        st = ng_endpoints_class_from_json(&a->endpoints, (uint8_t)cls,
+                                          json_object_get(obj, "endpoints"), where, err);
+    if (!st && !ng_endpoints_class_ready(&a->endpoints, (uint8_t)cls))
+        st = ng_fail(err, NG_EFORMAT, "%s: no hosts or streams to draw from", where);
+    snprintf(where, sizeof where, "%s: header 'aggregate.classes[%s].habits'", m->path,
+             ng_app_class_name((ng_app_class)cls));
+    if (!st)
+        st = ng_header_habits_from_json(&a->habits[cls], json_object_get(obj, "habits"), where,
+                                        err);
+    return st;
+}
+
+static ng_status load_classes(ng_aggregate *a, const json_t *arr, const ng_model_file *m,
+                              ng_error *err)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < json_array_size(arr); i++) {
+        ng_status st = load_class(a, json_array_get(arr, i), i, m, err);
+        if (st)
+            return st;
+    }
+    for (size_t c = 0; c < NG_APP_COUNT; c++)
+        total += a->class_flows[c];
+    if (total != a->n_flows)
+        return ng_fail(err, NG_EFORMAT,
+                       "%s: header 'aggregate.classes' counts %llu flows, 'n_flows' says %llu",
+                       m->path, (unsigned long long)total, (unsigned long long)a->n_flows);
+    for (size_t i = 0; i < a->arrivals.n_classes; i++)
+        if (!a->class_flows[a->arrivals.classes[i]])
+            return ng_fail(err, NG_EFORMAT,
+                           "%s: header 'aggregate.arrivals.classes' names '%s', which "
+                           "'aggregate.classes' does not describe",
+                           m->path, ng_app_class_name(a->arrivals.classes[i]));
+    return NG_OK;
+}
+
+static ng_status load_config(ng_aggregate *a, const json_t *section, const char *path,
+                             ng_error *err)
+{
+    ng_json_reader r;
+    ng_json_reader_init(&r, err, "%s: header 'aggregate'", path);
+    if (ng_json_read_int(&r, section, "version", SECTION_VERSION, SECTION_VERSION) != SECTION_VERSION)
+        return r.st;
+    const json_t *cfg = ng_json_read_object(&r, section, "config");
+    a->cfg.k_max = (size_t)ng_json_read_int(&r, cfg, "k_max", 1, 64);
+    a->cfg.gap_k_max = (size_t)ng_json_read_int(&r, cfg, "gap_k_max", 1, 64);
+    a->cfg.ngram_order = (size_t)ng_json_read_int(&r, cfg, "ngram_order", 0, NG_NGRAM_MAX_ORDER);
+    a->train_start_ns = ng_json_read_int(&r, section, "train_start_ns", INT64_MIN, INT64_MAX);
+    a->train_duration_ns = ng_json_read_int(&r, section, "train_duration_ns", 0, INT64_MAX);
+    a->n_flows = (uint64_t)ng_json_read_int(&r, section, "n_flows", 1, INT64_MAX);
+    const json_t *stats = ng_json_read_object(&r, section, "stats");
+    ng_json_read_array(&r, section, "classes");
+    if (!r.st)
+        a->stats = json_deep_copy(stats);
+    return r.st;
+}
+
+static ng_status load_section(ng_aggregate *a, const json_t *section, const ng_model_file *m,
+                              ng_error *err)
+{
+    ng_status st = load_config(a, section, m->path, err);
+    char where[300];
+    snprintf(where, sizeof where, "%s: header 'aggregate'", m->path);
+    if (!st)
+        st = ng_endpoints_from_json(&a->endpoints, section, where, err);
+    if (!st)
+        st = ng_arrivals_load(&a->arrivals, json_object_get(section, "arrivals"), m, err);
+    if (!st)
+        st = load_classes(a, json_object_get(section, "classes"), m, err);
+    return st;
+}
+
+ng_status ng_aggregate_load(const ng_model_file *m, ng_aggregate **out, ng_error *err)
+{
+    *out = NULL;
+    const json_t *section = json_object_get(m->header, "aggregate");
+    if (!json_is_object(section))
+        return ng_fail(err, NG_EFORMAT,
+                       "%s: the header has no 'aggregate' section (not a necstgen model with an "
+                       "aggregate level?)",
+                       m->path);
+    ng_aggregate *a = calloc(1, sizeof *a);
+    if (!a)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    ng_status st = load_section(a, section, m, err);
+    if (st) {
+        ng_aggregate_free(a);
+        return st;
+    }
+    *out = a;
+    return NG_OK;
+}
+
+/* ---- summary ---- */
+
+static json_t *top_ports_json(const ng_class_endpoints *c, size_t max)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->server_ports.n && i < max; i++)
+        json_array_append_new(arr, json_pack("{s:I, s:I}", "port",
+                                             (json_int_t)c->server_ports.values[i], "flows",
+                                             (json_int_t)c->server_ports.counts[i]));
+    return arr;
+}
+
+static json_t *class_summary(const ng_aggregate *a, uint8_t cls)
+{
+    const ng_class_endpoints *e = &a->endpoints.cls[cls];
+    return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:o}", "class", ng_app_class_name(cls),
+                     "flows", (json_int_t)a->class_flows[cls], "share",
+                     (double)a->class_flows[cls] / (double)a->n_flows, "shape_k",
+                     (json_int_t)a->shapes.cls[cls].gmm->k, "servers", (json_int_t)e->servers.n,
+                     "clients", (json_int_t)e->clients.n, "top_server_ports",
+                     top_ports_json(e, 5));
+}
+
+json_t *ng_aggregate_summary(const ng_aggregate *a)
+{
+    json_t *classes = json_array();
+    for (uint8_t c = 0; c < NG_APP_COUNT; c++)
+        if (a->class_flows[c])
+            json_array_append_new(classes, class_summary(a, c));
+    const ng_ngram *g = a->arrivals.ngram;
+    return json_pack("{s:I, s:f, s:o, s:I, s:{s:I, s:I, s:I}, s:O, s:I, s:{s:i, s:i, s:i}}",
+                     "flows", (json_int_t)a->n_flows, "duration_s",
+                     (double)a->train_duration_ns * 1e-9, "classes", classes, "gap_k",
+                     (json_int_t)a->arrivals.gap->k, "ngram", "order",
+                     (json_int_t)ng_ngram_order(g), "contexts", (json_int_t)ng_ngram_n_contexts(g),
+                     "entries", (json_int_t)ng_ngram_n_entries(g), "stats", a->stats, "hosts",
+                     (json_int_t)a->endpoints.n_hosts, "ephemeral_ports", "lo",
+                     a->endpoints.eph_lo, "hi", a->endpoints.eph_hi, "step",
+                     a->endpoints.eph_step);
+}

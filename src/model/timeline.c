@@ -1,0 +1,126 @@
+/* timeline.c — generation: flow plans in start-time order (aggregate_level.h).
+ *
+ * Each step draws the next (gap component, class) token from the arrivals n-gram given
+ * the last `order` tokens, advances the clock by a gap from that component (divided
+ * by rate_scale), and — unless the class is filtered out, in which case time still
+ * advances — samples the flow's shape and start/end (flow_shapes.h), its endpoints
+ * (endpoints.h) and its TTLs (the hosts' own, else the class's habits). */
+#include "model/aggregate_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ng_timeline {
+    const ng_aggregate *a;
+    ng_timeline_options opt;
+    ng_rng rng;
+    int64_t now_ns;
+    uint64_t next_id;
+    uint32_t history[NG_NGRAM_MAX_ORDER];
+    size_t n_history;
+    uint16_t *port_state; /* per host: its last ephemeral port */
+    bool done;
+};
+
+static bool any_kept_class(const ng_aggregate *a, const ng_timeline_options *opt)
+{
+    for (size_t c = 0; c < NG_APP_COUNT; c++)
+        if (opt->keep_class[c] && a->class_flows[c])
+            return true;
+    return false;
+}
+
+ng_status ng_timeline_new(const ng_aggregate *a, const ng_timeline_options *opt,
+                          ng_timeline **out, ng_error *err)
+{
+    *out = NULL;
+    if (!(opt->rate_scale > 0) || !isfinite(opt->rate_scale) || opt->duration_ns < 0)
+        return ng_fail(err, NG_EINVAL, "timeline: rate scale must be > 0 and duration >= 0");
+    if (opt->filter_classes && !any_kept_class(a, opt))
+        return ng_fail(err, NG_EINVAL,
+                       "timeline: none of the requested application classes is in the model");
+    ng_timeline *t = calloc(1, sizeof *t);
+    if (t)
+        t->port_state = calloc(a->endpoints.n_hosts ? a->endpoints.n_hosts : 1,
+                               sizeof *t->port_state);
+    if (!t || !t->port_state) {
+        ng_timeline_free(t);
+        return ng_fail(err, NG_ENOMEM, "timeline: out of memory");
+    }
+    t->a = a;
+    t->opt = *opt;
+    ng_rng_seed(&t->rng, opt->seed);
+    t->now_ns = opt->start_ns;
+    *out = t;
+    return NG_OK;
+}
+
+void ng_timeline_free(ng_timeline *t)
+{
+    if (!t)
+        return;
+    free(t->port_state);
+    free(t);
+}
+
+static void remember(ng_timeline *t, uint32_t token)
+{
+    size_t order = ng_ngram_order(t->a->arrivals.ngram);
+    if (order == 0)
+        return;
+    if (t->n_history == order) {
+        memmove(t->history, t->history + 1, (order - 1) * sizeof *t->history);
+        t->n_history--;
+    }
+    t->history[t->n_history++] = token;
+}
+
+/* Advance the clock by one drawn gap; false when past the duration. */
+static bool advance(ng_timeline *t, size_t component)
+{
+    double gap_ns = ng_arrivals_sample_gap_s(&t->a->arrivals, component, &t->rng) * 1e9 /
+                    t->opt.rate_scale;
+    if (gap_ns > 9e18 || t->now_ns > INT64_MAX - (int64_t)gap_ns)
+        return false;
+    t->now_ns += (int64_t)gap_ns;
+    if (t->opt.duration_ns > 0 && ng_ts_gap(t->now_ns, t->opt.start_ns) >= t->opt.duration_ns)
+        return false;
+    return true;
+}
+
+static void plan_flow(ng_timeline *t, uint8_t cls, ng_flow_plan *plan)
+{
+    const ng_aggregate *a = t->a;
+    memset(plan, 0, sizeof *plan);
+    plan->id = t->next_id++;
+    plan->start_ns = t->now_ns;
+    plan->app_class = cls;
+    ng_flow_shapes_sample(&a->shapes, cls, &t->rng, plan);
+    ng_endpoints_sample(&a->endpoints, cls, &t->rng, t->port_state, plan);
+    if (plan->ip_version && !plan->client_ttl)
+        plan->client_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_C2S, &t->rng, 64);
+    if (plan->ip_version && !plan->server_ttl)
+        plan->server_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_S2C, &t->rng, 64);
+}
+
+bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
+{
+    while (!t->done) {
+        if (t->opt.max_flows && t->next_id >= t->opt.max_flows)
+            break;
+        uint32_t token = ng_ngram_sample(t->a->arrivals.ngram, t->history, t->n_history, &t->rng);
+        remember(t, token);
+        size_t component;
+        uint8_t cls;
+        ng_arrivals_token(&t->a->arrivals, token, &component, &cls);
+        if (!advance(t, component))
+            break;
+        if (t->opt.filter_classes && !t->opt.keep_class[cls])
+            continue;
+        plan_flow(t, cls, plan);
+        return true;
+    }
+    t->done = true;
+    return false;
+}
