@@ -97,7 +97,8 @@ AVX2 static inline v8f select8(v8i mask, v8f a, v8f b)
 AVX2 static inline v8f exp8(v8f x)
 {
     const float round_magic = 12582912.0f;
-    v8f lo = x - x - 87.0f, hi = x - x + 88.0f;
+    const v8f lo = {-87.0f, -87.0f, -87.0f, -87.0f, -87.0f, -87.0f, -87.0f, -87.0f};
+    const v8f hi = {88.0f, 88.0f, 88.0f, 88.0f, 88.0f, 88.0f, 88.0f, 88.0f};
     x = select8(x < lo, lo, x);
     x = select8(x > hi, hi, x);
     v8f n = (x * 1.44269504088896341f + round_magic) - round_magic;

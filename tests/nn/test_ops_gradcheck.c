@@ -15,6 +15,7 @@
 #include "nn/activations.h"
 #include "nn/dense.h"
 #include "nn/embedding.h"
+#include "nn/fastmath.h"
 #include "nn/gradcheck.h"
 #include "nn/losses.h"
 
@@ -187,14 +188,43 @@ static void test_activation_names(void **state)
 
 static void test_activation_extremes_are_finite(void **state)
 {
-    float x[4] = {-1000.0f, -80.0f, 80.0f, 1000.0f}, y[4], s[4];
-    ng_sigmoid_forward(y, x, 4);
-    ng_softmax_forward(s, x, 1, 4);
-    for (int i = 0; i < 4; i++) {
+    float x[8] = {-INFINITY, -1000.0f, -80.0f, 80.0f, 1000.0f, INFINITY, -1e30f, 1e30f};
+    float y[8], t[8], s[4];
+    ng_sigmoid_forward(y, x, 8);
+    ng_tanh_forward(t, x, 8);
+    ng_softmax_forward(s, x + 1, 1, 4);
+    for (int i = 0; i < 8; i++) {
         assert_true(isfinite(y[i]) && y[i] >= 0.0f && y[i] <= 1.0f);
-        assert_true(isfinite(s[i]));
+        assert_float_equal(t[i], x[i] > 0 ? 1.0f : -1.0f, 1e-6);
     }
+    for (int i = 0; i < 4; i++)
+        assert_true(isfinite(s[i]));
     assert_float_equal(s[3], 1.0f, 1e-6);
+}
+
+/* The fast exp/sigmoid/tanh against libm in double, on a fine grid. */
+static void test_fast_math_accuracy(void **state)
+{
+    enum { N = 4096 };
+    static float x[N], y[N];
+    double exp_err = 0, sig_err = 0, tanh_err = 0;
+    for (double lo = -87.0; lo < 88.0; lo += N * 1e-3) {
+        for (int i = 0; i < N; i++)
+            x[i] = (float)(lo + i * 1e-3);
+        for (int i = 0; i < N && x[i] <= 88.0f; i++) /* beyond, the input is clamped */
+            exp_err = fmax(exp_err, fabs(ng_fast_expf(x[i]) / exp((double)x[i]) - 1.0));
+        ng_sigmoid_forward(y, x, N); /* the vector path */
+        for (int i = 0; i < N; i++)
+            sig_err = fmax(sig_err, fabs(y[i] - 1.0 / (1.0 + exp(-(double)x[i]))));
+        ng_tanh_forward(y, x, N);
+        for (int i = 0; i < N; i++)
+            tanh_err = fmax(tanh_err, fabs(y[i] - tanh((double)x[i])));
+    }
+    printf("  fast exp max rel err %.2e, sigmoid max abs err %.2e, tanh max abs err %.2e\n",
+           exp_err, sig_err, tanh_err);
+    assert_true(exp_err < 1e-7);
+    assert_true(sig_err < 1e-7);
+    assert_true(tanh_err < 2e-7);
 }
 
 /* ---- embedding ---- */
@@ -336,6 +366,7 @@ int main(void)
         cmocka_unit_test(test_activations),
         cmocka_unit_test(test_activation_names),
         cmocka_unit_test(test_activation_extremes_are_finite),
+        cmocka_unit_test(test_fast_math_accuracy),
         cmocka_unit_test(test_embedding),
         cmocka_unit_test(test_losses),
         cmocka_unit_test(test_loss_values),
