@@ -13,14 +13,17 @@
  * seed give bit-identical parameters (every draw from ng_rng_stream(cfg->seed, id)).
  *
  * Model file: header["packet"] = {config, features (vocabularies, scalers), k, clusters
- * (per-cluster summary), training}; tensors "packet.vae.*" (float32) and "packet.gmm.*"
- * (model/gmm_io.h). Loading checks every piece and names what is wrong.
+ * (per-cluster summary), training}; tensors "packet.vae.*" (float32), "packet.gmm.*"
+ * (model/gmm_io.h) and "packet.iat_residual_std" (float64 [k]: per cluster, the spread
+ * of the log IAT around its decoded mean). Loading checks every piece and names what
+ * is wrong.
  *
  * Sampling (ng_packet_level_sample): component by weight (or the one asked for), z from
- * its Gaussian, rows decoded in blocks by one ng_vae_decode call each, categories drawn
- * from the decoded probabilities. A level owns scratch buffers used by sampling, so one
- * level must not be sampled from two threads at once (load one per thread). The draws
- * depend on n: sampling 2n packets in one call differs from two calls of n. */
+ * its Gaussian, rows decoded in blocks by one ng_vae_decode call each, the cluster's
+ * residual spread added to the log IAT, categories drawn from the decoded probabilities.
+ * A level owns scratch buffers used by sampling, so one level must not be sampled from
+ * two threads at once (load one per thread). The draws depend on n: sampling 2n packets
+ * in one call differs from two calls of n. */
 #ifndef NG_MODEL_PACKET_LEVEL_H
 #define NG_MODEL_PACKET_LEVEL_H
 
