@@ -1,0 +1,277 @@
+/* flow_emitter.c — proposals from the flow sampler turned into queued segments, and the
+ * queue head turned into a frame. */
+#include "synth/flow_emitter.h"
+
+#include <string.h>
+
+#include "flow/flow.h"
+#include "synth/frame_builder.h"
+#include "synth/l2_frames.h"
+
+#define ETHERTYPE_IPV4 0x0800
+#define ETHERTYPE_ARP 0x0806
+#define ETHERTYPE_IPV6 0x86DD
+#define MAX_IPV4_PAYLOAD 65507u /* 65535 - 20 (IP) - 8 (UDP or ICMP) */
+#define MAX_IPV6_PAYLOAD 65527u /* 65535 - 8 */
+#define NULL_SAP 0x00
+#define LLC_UI 0x03
+
+ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan)
+{
+    if (plan->ip_version == 4 || plan->ip_version == 6) {
+        switch (plan->ip_proto) {
+        case 6: return NG_EMIT_TCP;
+        case 17: return NG_EMIT_UDP;
+        case 1: return plan->ip_version == 4 ? NG_EMIT_ICMP : NG_EMIT_UNSUPPORTED;
+        case 58: return plan->ip_version == 6 ? NG_EMIT_ICMP : NG_EMIT_UNSUPPORTED;
+        default: return NG_EMIT_UNSUPPORTED;
+        }
+    }
+    if (plan->ethertype == ETHERTYPE_ARP)
+        return NG_EMIT_ARP;
+    if (plan->ethertype == 0 && plan->ip_proto == 0)
+        return NG_EMIT_LLC;
+    return NG_EMIT_UNSUPPORTED;
+}
+
+static bool mac_is_zero(const uint8_t mac[6])
+{
+    static const uint8_t zero[6];
+    return !memcmp(mac, zero, 6);
+}
+
+/* 02:00:xx:xx:xx:xx from the last four bytes of an address (or of the flow id). */
+static void derive_mac(uint8_t mac[6], const ng_addr *addr, uint64_t id, int side)
+{
+    mac[0] = 0x02, mac[1] = (uint8_t)side;
+    const uint8_t *tail = addr->family == 4 ? addr->bytes : addr->bytes + 12;
+    if (addr->family == 4 || addr->family == 6) {
+        memcpy(mac + 2, tail, 4);
+    } else {
+        for (int i = 0; i < 4; i++)
+            mac[2 + i] = (uint8_t)(id >> (8 * (3 - i)));
+    }
+}
+
+static void derive_arp_address(ng_addr *addr, const uint8_t mac[6])
+{
+    memset(addr, 0, sizeof *addr);
+    addr->family = 4;
+    addr->bytes[0] = 10;
+    memcpy(addr->bytes + 1, mac + 3, 3);
+    if (addr->bytes[3] == 0 || addr->bytes[3] == 255)
+        addr->bytes[3] = 1;
+}
+
+static ng_tcp_start tcp_start_of(uint8_t reason)
+{
+    switch (reason) {
+    case NG_FLOW_START_SYNACK: return NG_TCP_START_SYNACK;
+    case NG_FLOW_START_MIDSTREAM: return NG_TCP_START_MIDSTREAM;
+    default: return NG_TCP_START_SYN;
+    }
+}
+
+static ng_status set_addresses(ng_flow_emitter *e, ng_address_map *addresses, ng_error *err)
+{
+    ng_flow_plan *p = &e->plan;
+    if (e->kind == NG_EMIT_ARP) {
+        if (mac_is_zero(p->client_mac))
+            derive_mac(p->client_mac, &p->client, p->id, 0);
+        if (mac_is_zero(p->server_mac))
+            derive_mac(p->server_mac, &p->server, p->id, 1);
+        if (p->client.family != 4)
+            derive_arp_address(&p->client, p->client_mac);
+        if (p->server.family != 4)
+            derive_arp_address(&p->server, p->server_mac);
+    }
+    if (addresses) {
+        ng_status st = ng_address_map_apply(addresses, &p->client, err);
+        if (st == NG_OK)
+            st = ng_address_map_apply(addresses, &p->server, err);
+        if (st != NG_OK)
+            return st;
+    }
+    if (mac_is_zero(p->client_mac))
+        derive_mac(p->client_mac, &p->client, p->id, 0);
+    if (mac_is_zero(p->server_mac))
+        derive_mac(p->server_mac, &p->server, p->id, 1);
+    return NG_OK;
+}
+
+static void set_specs(ng_flow_emitter *e)
+{
+    const ng_flow_plan *p = &e->plan;
+    ng_frame_spec *c2s = &e->spec[NG_DIR_C2S];
+    memset(c2s, 0, sizeof *c2s);
+    memcpy(c2s->src_mac, p->client_mac, 6);
+    memcpy(c2s->dst_mac, p->server_mac, 6);
+    c2s->src = p->client;
+    c2s->dst = p->server;
+    c2s->sport = p->client_port;
+    c2s->dport = p->server_port;
+    c2s->ttl = p->client_ttl ? p->client_ttl : 64;
+    c2s->dont_fragment = e->kind == NG_EMIT_TCP;
+    c2s->llc_dsap = c2s->llc_ssap = NULL_SAP;
+    c2s->llc_control = LLC_UI;
+    e->spec[NG_DIR_S2C] = *c2s;
+    ng_frame_spec_reverse(&e->spec[NG_DIR_S2C]);
+    e->spec[NG_DIR_S2C].ttl = p->server_ttl ? p->server_ttl : 64;
+}
+
+ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
+                                const ng_flow_plan *plan, const ng_tcp_config *cfg,
+                                uint64_t seed, ng_address_map *addresses, ng_error *err)
+{
+    e->plan = *plan;
+    e->kind = (uint8_t)ng_emit_kind_of(plan);
+    e->q_head = e->q_len = 0;
+    e->sampling = true;
+    e->started = false;
+    e->clock_ns = e->last_out_ns = plan->start_ns;
+    e->written = 0;
+    e->icmp_id = (uint16_t)(plan->id * 0x9E37u + 1);
+    e->icmp_seq = 0;
+    e->heap_key_id = plan->id;
+    ng_status st = set_addresses(e, addresses, err);
+    if (st != NG_OK)
+        return st;
+    set_specs(e);
+    if (e->kind == NG_EMIT_TCP)
+        ng_tcp_flow_init(&e->tcp, cfg, seed, plan->id, tcp_start_of(plan->start_reason));
+    return ng_flow_sampler_begin(fl, &e->plan, seed, &e->sampler, err);
+}
+
+static uint32_t payload_limit(const ng_flow_emitter *e)
+{
+    if (e->kind == NG_EMIT_LLC)
+        return NG_EMIT_MAX_LLC_PAYLOAD;
+    if (e->kind == NG_EMIT_ARP)
+        return 0;
+    return e->plan.ip_version == 6 ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
+}
+
+static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, uint64_t *clamped)
+{
+    ng_tcp_segment *s = &e->queue[0];
+    memset(s, 0, sizeof *s);
+    s->ts_ns = e->clock_ns;
+    s->dir = p->direction ? NG_DIR_S2C : NG_DIR_C2S;
+    uint32_t limit = payload_limit(e);
+    s->payload_len = p->payload_len;
+    if (s->payload_len > limit) {
+        if (e->kind != NG_EMIT_ARP)
+            (*clamped)++;
+        s->payload_len = limit;
+    }
+    e->q_head = 0;
+    e->q_len = 1;
+}
+
+static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tcp_fixes *fixes,
+                          uint64_t *clamped)
+{
+    if (e->started && p->iat_ns > 0)
+        e->clock_ns = p->iat_ns > INT64_MAX - e->clock_ns ? INT64_MAX : e->clock_ns + p->iat_ns;
+    e->started = true;
+    if (e->kind != NG_EMIT_TCP) {
+        queue_datagram(e, p, clamped);
+        return;
+    }
+    ng_tcp_proposal prop = {.ts_ns = e->clock_ns, .dir = p->direction ? 1 : 0,
+                            .flags = p->tcp_flags, .payload_len = p->payload_len};
+    e->q_head = 0;
+    e->q_len = (uint8_t)ng_tcp_step(&e->tcp, &prop, e->queue, fixes);
+}
+
+static void finish(ng_flow_emitter *e, ng_tcp_fixes *fixes)
+{
+    e->sampling = false;
+    e->q_head = e->q_len = 0;
+    if (e->kind != NG_EMIT_TCP)
+        return;
+    if (e->plan.end_reason == NG_FLOW_END_FIN || e->plan.end_reason == NG_FLOW_END_RST) {
+        ng_tcp_end end = e->plan.end_reason == NG_FLOW_END_FIN ? NG_TCP_END_FIN : NG_TCP_END_RST;
+        e->q_len = (uint8_t)ng_tcp_finish(&e->tcp, e->clock_ns, end, e->queue, fixes);
+    }
+}
+
+bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
+                            uint64_t *clamped)
+{
+    while (e->q_len == 0) {
+        if (!e->sampling)
+            return false;
+        ng_packet_proposal p;
+        if (ng_flow_sampler_next(fl, &e->sampler, &p))
+            take_proposal(e, &p, tcp_fixes, clamped);
+        else
+            finish(e, tcp_fixes);
+        if (!e->sampling && e->q_len == 0)
+            return false;
+    }
+    return true;
+}
+
+const ng_addr *ng_flow_emitter_head_src(const ng_flow_emitter *e)
+{
+    return &e->spec[ng_flow_emitter_head(e)->dir].src;
+}
+
+static size_t build_icmp(ng_flow_emitter *e, ng_frame_spec *s, const ng_tcp_segment *seg,
+                         uint8_t *buf, size_t cap)
+{
+    bool v6 = e->plan.ip_version == 6;
+    bool request = seg->dir == NG_DIR_C2S || e->icmp_seq == 0;
+    if (request)
+        e->icmp_seq++;
+    s->icmp_type = v6 ? (request ? NG_ICMPV6_ECHO_REQUEST : NG_ICMPV6_ECHO_REPLY)
+                      : (request ? NG_ICMP_ECHO_REQUEST : NG_ICMP_ECHO_REPLY);
+    s->icmp_id = e->icmp_id;
+    s->icmp_seq = e->icmp_seq;
+    return ng_build_icmp_frame(buf, cap, s);
+}
+
+static size_t build_arp(ng_frame_spec *s, const ng_tcp_segment *seg, uint8_t *buf, size_t cap)
+{
+    s->payload_len = 0;
+    if (seg->dir == NG_DIR_C2S) {
+        s->arp_op = NG_ARP_REQUEST;
+        memset(s->dst_mac, 0xFF, 6);
+    } else {
+        s->arp_op = NG_ARP_REPLY;
+    }
+    return ng_build_arp_frame(buf, cap, s);
+}
+
+size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap)
+{
+    const ng_tcp_segment *seg = ng_flow_emitter_head(e);
+    ng_frame_spec s = e->spec[seg->dir];
+    s.ip_id = ip_id;
+    s.payload_len = seg->payload_len;
+    switch ((ng_emit_kind)e->kind) {
+    case NG_EMIT_TCP:
+        ng_tcp_segment_to_spec(seg, &s);
+        return ng_build_tcp_frame(buf, cap, &s);
+    case NG_EMIT_UDP: return ng_build_udp_frame(buf, cap, &s);
+    case NG_EMIT_ICMP: return build_icmp(e, &s, seg, buf, cap);
+    case NG_EMIT_ARP: return build_arp(&s, seg, buf, cap);
+    case NG_EMIT_LLC: return ng_build_llc_frame(buf, cap, &s);
+    case NG_EMIT_UNSUPPORTED: break;
+    }
+    return 0;
+}
+
+void ng_flow_emitter_pop(ng_flow_emitter *e)
+{
+    e->last_out_ns = ng_flow_emitter_head_ts(e);
+    e->written++;
+    e->q_head++;
+    e->q_len--;
+}
+
+void ng_flow_emitter_free(ng_flow_emitter *e)
+{
+    ng_flow_sampler_free(&e->sampler);
+}

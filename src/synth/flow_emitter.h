@@ -1,0 +1,102 @@
+/* flow_emitter.h — one active flow of the generator: its plan, the flow level's sampler,
+ * the TCP state machine and the segments waiting to be written.
+ *
+ * Life of an emitter: ng_flow_emitter_begin (plan → frame specs, sampler, TCP state);
+ * then ng_flow_emitter_refill fills the queue from the next proposal(s) whenever it is
+ * empty, and the generator takes the head (ng_flow_emitter_head_ts / _build_head /
+ * _pop) while the head is the earliest packet of all active flows. Times of one flow
+ * never decrease, and every queued time is >= the proposal's time, so a merge keyed on
+ * the head time writes the whole output in time order.
+ *
+ * Per protocol:
+ *  - TCP: proposals go through synth/tcp_state (start per the plan's start_reason, and
+ *    ng_tcp_finish with FIN or RST when the plan ends that way; idle/eof flows end
+ *    without teardown). Corrections are counted in the caller's ng_tcp_fixes.
+ *  - UDP: one datagram per proposal (payload clamped to what an IP length can state).
+ *  - ICMP / ICMPv6: client→server echo requests (sequence numbers counting up),
+ *    server→client echo replies to the last request (a request when none came yet).
+ *  - ARP: client→server requests (broadcast), server→client replies.
+ *  - LLC (no ethertype, no IP): 802.3/LLC UI frames with the null SAP, payload ≤ 1497.
+ * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
+ * Missing MAC addresses are derived from the IP address (locally administered 02:..);
+ * ARP streams without IPv4 addresses get 10.x.y.z from their MACs. */
+#ifndef NG_SYNTH_FLOW_EMITTER_H
+#define NG_SYNTH_FLOW_EMITTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "model/flow_level.h"
+#include "model/flow_plan.h"
+#include "model/flow_sampler.h"
+#include "synth/address_map.h"
+#include "synth/frame_spec.h"
+#include "synth/tcp_state.h"
+
+typedef enum ng_emit_kind {
+    NG_EMIT_TCP = 0,
+    NG_EMIT_UDP,
+    NG_EMIT_ICMP,
+    NG_EMIT_ARP,
+    NG_EMIT_LLC,
+    NG_EMIT_UNSUPPORTED
+} ng_emit_kind;
+
+/* Largest payload a non-TCP frame gets (IPv4 UDP: 65535 - 20 - 8). */
+#define NG_EMIT_MAX_LLC_PAYLOAD 1497u
+
+typedef struct ng_flow_emitter {
+    ng_flow_plan plan;
+    ng_flow_sampler sampler;
+    ng_tcp_flow tcp;
+    ng_frame_spec spec[2];          /* [NG_DIR_C2S], [NG_DIR_S2C] */
+    ng_tcp_segment queue[NG_TCP_MAX_EMIT];
+    uint8_t q_head, q_len;
+    uint8_t kind;                   /* ng_emit_kind */
+    bool sampling;                  /* the sampler may still propose */
+    bool started;                   /* a proposal was taken */
+    int64_t clock_ns;               /* time of the latest proposal */
+    int64_t last_out_ns;            /* time of the latest written packet */
+    uint64_t written;               /* packets written */
+    uint16_t icmp_id, icmp_seq;
+    uint64_t heap_key_id;           /* tie-break in the generator's heap */
+} ng_flow_emitter;
+
+/* Which frames a plan becomes. */
+ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan);
+
+/* Start a flow. addresses (may be NULL) maps its IP addresses; cfg is the TCP
+ * configuration (shared, must outlive the emitter). The sampler memory of a reused
+ * emitter is kept. Fails when the sampler cannot start or memory runs out. */
+ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
+                                const ng_flow_plan *plan, const ng_tcp_config *cfg,
+                                uint64_t seed, ng_address_map *addresses, ng_error *err);
+
+/* Make the queue non-empty if the flow has anything left; false when it is finished.
+ * tcp_fixes and clamped (payloads cut for non-TCP frames) are incremented. */
+bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
+                            uint64_t *clamped);
+
+static inline int64_t ng_flow_emitter_head_ts(const ng_flow_emitter *e)
+{
+    return e->queue[e->q_head].ts_ns;
+}
+static inline const ng_tcp_segment *ng_flow_emitter_head(const ng_flow_emitter *e)
+{
+    return &e->queue[e->q_head];
+}
+
+/* Build the head packet into buf (cap >= NG_FRAME_MAX_HEADERS + 65535); ip_id is the
+ * sender's next IPv4 id. Returns the frame length (0 only on an impossible spec). */
+size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap);
+/* The address the head packet is sent from (for per-host IP ids). */
+const ng_addr *ng_flow_emitter_head_src(const ng_flow_emitter *e);
+/* Drop the head after it was written. */
+void ng_flow_emitter_pop(ng_flow_emitter *e);
+
+/* Release the sampler memory. */
+void ng_flow_emitter_free(ng_flow_emitter *e);
+
+#endif

@@ -1,0 +1,372 @@
+/* test_generator.c — the generation engine on hand-made flow plans with a flow level
+ * trained in the test (tiny.pcap, clusters from direction/flags/size): output in time
+ * order, byte-identical for the same seed, every TCP flow with a SYN start opening with
+ * a complete handshake, IPv4 ids counting per host, flows of every protocol written,
+ * --ip-prefix mapping and validation, stops at end time and packet count. The tshark and
+ * report/validity checks of whole generated captures are in tests/cli/test_generate.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "test_util.h"
+
+#include "capture/reader.h"
+#include "core/log.h"
+#include "model/dataset.h"
+#include "model/flow_level.h"
+#include "synth/address_map.h"
+#include "synth/generator.h"
+
+static ng_flow_level *level;
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *path = ng_test_data("tiny.pcap");
+    ng_dataset ds;
+    ng_error err;
+    if (ng_dataset_load(&ds, &path, 1, NULL, &err) != NG_OK)
+        return -1;
+    uint16_t *clusters = malloc(ds.n_packets * sizeof *clusters);
+    for (size_t i = 0; i < ds.n_packets; i++) {
+        const ng_packet_row *r = &ds.packets[i];
+        clusters[i] = (uint16_t)((r->direction * 3u + (r->tcp_flags & 3u) + (r->payload_len > 0)) % 6);
+    }
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    cfg.flow.hidden = 16;
+    cfg.flow.epochs = 3;
+    ng_status st = ng_flow_level_train(&ds, clusters, 6, &cfg, &level, NULL, &err);
+    free(clusters);
+    ng_dataset_free(&ds);
+    return st == NG_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ng_flow_level_free(level);
+    ng_test_cleanup_tmpdir();
+    return 0;
+}
+
+/* ---- a plan source over an array ---- */
+
+typedef struct plan_list {
+    ng_flow_plan *plans;
+    size_t n, next;
+} plan_list;
+
+static bool next_plan(void *user, ng_flow_plan *plan)
+{
+    plan_list *l = user;
+    if (l->next >= l->n)
+        return false;
+    *plan = l->plans[l->next++];
+    return true;
+}
+
+static void v4(ng_addr *a, uint8_t x, uint8_t y)
+{
+    memset(a, 0, sizeof *a);
+    a->family = 4;
+    a->bytes[0] = 172, a->bytes[1] = 16, a->bytes[2] = x, a->bytes[3] = y;
+}
+
+/* n plans, 20 ms apart: TCP (HTTP, SYN/FIN and some mid-stream/RST), UDP, ICMP, ARP, LLC. */
+static ng_flow_plan *make_plans(size_t n)
+{
+    ng_flow_plan *p = calloc(n, sizeof *p);
+    for (size_t i = 0; i < n; i++) {
+        ng_flow_plan *f = &p[i];
+        f->id = i;
+        f->start_ns = 1000000000LL * 920000000LL / 1000000000LL + (int64_t)i * 20000000;
+        f->ip_version = 4;
+        f->target_packets = 4 + (uint32_t)(i % 9);
+        f->target_bytes = 1000;
+        f->target_duration_ns = 500000000;
+        v4(&f->client, 1, (uint8_t)(10 + i % 7));
+        v4(&f->server, 2, (uint8_t)(1 + i % 3));
+        f->client_port = (uint16_t)(40000 + i);
+        switch (i % 8) {
+        case 5: f->ip_proto = 17, f->app_class = NG_APP_DNS, f->server_port = 53;
+                f->start_reason = NG_FLOW_START_NONE, f->end_reason = NG_FLOW_END_IDLE; break;
+        case 6: f->ip_proto = 1, f->is_noflow = true, f->client_port = 0;
+                f->start_reason = NG_FLOW_START_NONE, f->end_reason = NG_FLOW_END_IDLE; break;
+        case 7: f->ip_version = 0, f->is_noflow = true, f->client_port = 0;
+                f->ethertype = i % 16 == 7 ? 0x0806 : 0; memset(&f->client, 0, sizeof f->client);
+                memset(&f->server, 0, sizeof f->server);
+                f->start_reason = NG_FLOW_START_NONE, f->end_reason = NG_FLOW_END_IDLE; break;
+        default: f->ip_proto = 6, f->app_class = NG_APP_HTTP, f->server_port = 80;
+                f->start_reason = i % 8 == 4 ? NG_FLOW_START_MIDSTREAM : NG_FLOW_START_SYN;
+                f->end_reason = i % 8 == 3 ? NG_FLOW_END_RST : NG_FLOW_END_FIN; break;
+        }
+    }
+    return p;
+}
+
+static ng_status generate(const char *path, uint64_t seed, size_t n_plans,
+                          ng_generate_options *opt, ng_generate_stats *stats)
+{
+    plan_list list = {make_plans(n_plans), n_plans, 0};
+    ng_plan_source src = {next_plan, &list};
+    opt->seed = seed;
+    ng_packet_output out;
+    ng_error err;
+    ng_status st = ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err);
+    assert_int_equal(st, NG_OK);
+    st = ng_generate(level, &src, opt, &out, stats, &err);
+    if (st == NG_OK)
+        st = ng_packet_output_close(&out, &err);
+    else
+        ng_packet_output_abort(&out);
+    if (st != NG_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    free(list.plans);
+    return st;
+}
+
+/* ---- reading back ---- */
+
+typedef struct tcp_seen {
+    uint16_t client_port;
+    uint8_t flags[3];
+    int n;
+} tcp_seen;
+
+typedef struct readback {
+    uint64_t packets, tcp, udp, icmp, arp, llc, out_of_order, id_breaks, handshakes_ok;
+    uint64_t syn_flows;
+    tcp_seen flows[4096];
+    uint16_t last_id[256];
+    bool id_seen[256];
+} readback;
+
+static void read_capture(const char *path, readback *rb)
+{
+    memset(rb, 0, sizeof *rb);
+    ng_reader *r;
+    ng_error err;
+    assert_int_equal(ng_reader_open(&r, path, &err), NG_OK);
+    ng_packet pkt;
+    bool got;
+    int64_t last = INT64_MIN;
+    while (ng_reader_next(r, &pkt, NULL, &got, &err) == NG_OK && got) {
+        rb->packets++;
+        rb->out_of_order += pkt.ts_ns < last;
+        last = pkt.ts_ns;
+        assert_int_equal(pkt.anomalies & (NG_PKT_MALFORMED | NG_PKT_TRUNCATED), 0);
+        rb->tcp += pkt.ip_proto == 6;
+        rb->udp += pkt.ip_proto == 17;
+        rb->icmp += pkt.ip_proto == 1;
+        rb->arp += pkt.ethertype == 0x0806;
+        rb->llc += pkt.ethertype == 0 && pkt.ip_version == 0;
+        if (pkt.ip_version == 4 && pkt.ethertype == 0x0800) {
+            uint8_t host = pkt.src.bytes[2] * 16 + pkt.src.bytes[3];
+            if (rb->id_seen[host] && pkt.ip_id != (uint16_t)(rb->last_id[host] + 1))
+                rb->id_breaks++;
+            rb->id_seen[host] = true;
+            rb->last_id[host] = pkt.ip_id;
+        }
+        if (pkt.ip_proto == 6) {
+            uint16_t cport = pkt.dport == 80 ? pkt.sport : pkt.dport;
+            tcp_seen *f = &rb->flows[(cport - 40000) % 4096];
+            f->client_port = cport;
+            if (f->n < 3)
+                f->flags[f->n] = pkt.tcp_flags;
+            f->n++;
+        }
+    }
+    ng_reader_close(r);
+    for (size_t i = 0; i < 4096; i++) {
+        tcp_seen *f = &rb->flows[i];
+        if (f->n && (f->flags[0] & 0x12) == 0x02) {
+            rb->syn_flows++;
+            rb->handshakes_ok += f->n >= 3 && (f->flags[1] & 0x12) == 0x12 &&
+                                 (f->flags[2] & 0x17) == 0x10;
+        }
+    }
+}
+
+/* ---- tests ---- */
+
+static void test_order_protocols_and_handshakes(void **state)
+{
+    (void)state;
+    ng_generate_options opt;
+    ng_generate_options_default(&opt);
+    ng_generate_stats st;
+    const char *path = ng_test_tmp("g.pcap");
+    assert_int_equal(generate(path, 7, 400, &opt, &st), NG_OK);
+    readback *rb = calloc(1, sizeof *rb);
+    read_capture(path, rb);
+    printf("  400 plans: %llu flows, %llu packets (tcp %llu, udp %llu, icmp %llu, arp %llu, "
+           "llc %llu), max %llu active, %llu corrections, handshakes %llu/%llu\n",
+           (unsigned long long)st.flows, (unsigned long long)rb->packets,
+           (unsigned long long)rb->tcp, (unsigned long long)rb->udp,
+           (unsigned long long)rb->icmp, (unsigned long long)rb->arp,
+           (unsigned long long)rb->llc, (unsigned long long)st.max_active,
+           (unsigned long long)ng_generate_corrections(&st),
+           (unsigned long long)rb->handshakes_ok, (unsigned long long)rb->syn_flows);
+    assert_int_equal(st.flows, 400);
+    assert_int_equal(st.flows_unsupported, 0);
+    assert_int_equal(st.build_failures, 0);
+    assert_int_equal(rb->packets, st.packets);
+    assert_int_equal(rb->out_of_order, 0);
+    assert_true(rb->tcp > 0 && rb->udp > 0 && rb->icmp > 0 && rb->arp > 0 && rb->llc > 0);
+    assert_int_equal(rb->id_breaks, 0);
+    /* 200 SYN-started TCP flows (i % 8 in 0..3; 4 is mid-stream) */
+    assert_int_equal(rb->syn_flows, 200);
+    assert_int_equal(rb->handshakes_ok, rb->syn_flows);
+    assert_true(st.max_active < 400);
+    free(rb);
+}
+
+static void test_deterministic(void **state)
+{
+    (void)state;
+    ng_generate_options opt;
+    ng_generate_options_default(&opt);
+    ng_generate_stats st;
+    const char *names[3] = {"a.pcap", "b.pcap", "c.pcap"};
+    uint64_t seeds[3] = {11, 11, 12};
+    uint8_t *data[3];
+    size_t len[3];
+    for (int i = 0; i < 3; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s", ng_test_tmp(names[i]));
+        assert_int_equal(generate(path, seeds[i], 120, &opt, &st), NG_OK);
+        data[i] = ng_test_read_file(path, &len[i]);
+    }
+    assert_int_equal(len[0], len[1]);
+    assert_memory_equal(data[0], data[1], len[0]);
+    assert_true(len[0] != len[2] || memcmp(data[0], data[2], len[0]) != 0);
+    for (int i = 0; i < 3; i++)
+        free(data[i]);
+}
+
+static void test_stops(void **state)
+{
+    (void)state;
+    ng_generate_options opt;
+    ng_generate_options_default(&opt);
+    ng_generate_stats st;
+    opt.max_packets = 37;
+    assert_int_equal(generate(ng_test_tmp("p.pcap"), 1, 200, &opt, &st), NG_OK);
+    assert_int_equal(st.packets, 37);
+    assert_true(st.stopped_at_packets);
+    ng_generate_options_default(&opt);
+    ng_flow_plan *p = make_plans(1);
+    opt.end_ns = p[0].start_ns + 1000000000LL;
+    free(p);
+    assert_int_equal(generate(ng_test_tmp("e.pcap"), 1, 200, &opt, &st), NG_OK);
+    assert_true(st.last_ns < opt.end_ns);
+    assert_true(st.flows <= 50);
+}
+
+static void test_address_map(void **state)
+{
+    (void)state;
+    ng_ip_prefix p;
+    ng_error err;
+    const char *bad[] = {"300.0.0.0/8", "10.0.0.0/33", "garbage", "10.0.0.0", "10.0.0.0/",
+                         "10.0.0.0/-1", "fd00::/129", "/8", "10.0.0.0/8x"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(ng_ip_prefix_parse(bad[i], &p, &err), NG_EINVAL);
+        assert_non_null(strstr(err.msg, bad[i]));
+    }
+    assert_int_equal(ng_ip_prefix_parse("10.1.2.3/16", &p, &err), NG_OK);
+    assert_int_equal(p.base.bytes[2], 0);
+    ng_address_map map;
+    ng_address_map_init(&map);
+    assert_int_equal(ng_address_map_add(&map, &p, &err), NG_OK);
+    assert_int_equal(ng_address_map_add(&map, &p, &err), NG_EINVAL);
+    /* 5000 distinct hosts stay distinct inside 10.1.0.0/16, same input → same output */
+    ng_addr *seen = calloc(5000, sizeof *seen);
+    for (uint32_t i = 0; i < 5000; i++) {
+        ng_addr a = {.family = 4, .bytes = {192, 168, (uint8_t)(i >> 8), (uint8_t)i}};
+        assert_int_equal(ng_address_map_apply(&map, &a, &err), NG_OK);
+        assert_true(a.bytes[0] == 10 && a.bytes[1] == 1);
+        assert_false(a.bytes[2] == 0 && a.bytes[3] == 0);
+        assert_false(a.bytes[2] == 255 && a.bytes[3] == 255);
+        seen[i] = a;
+    }
+    for (uint32_t i = 0; i < 5000; i++) {
+        ng_addr a = {.family = 4, .bytes = {192, 168, (uint8_t)(i >> 8), (uint8_t)i}};
+        assert_int_equal(ng_address_map_apply(&map, &a, &err), NG_OK);
+        assert_memory_equal(&a, &seen[i], sizeof a);
+    }
+    int dups = 0;
+    for (uint32_t i = 0; i < 5000; i++)
+        for (uint32_t j = i + 1; j < 5000; j++)
+            dups += !memcmp(seen[i].bytes, seen[j].bytes, 4);
+    assert_int_equal(dups, 0);
+    assert_int_equal(map.collisions, 0);
+    /* IPv6 is untouched without a v6 prefix, mapped with one */
+    ng_addr six = {.family = 6, .bytes = {0x20, 0x01, 0x0d, 0xb8, [15] = 1}};
+    ng_addr copy = six;
+    assert_int_equal(ng_address_map_apply(&map, &six, &err), NG_OK);
+    assert_memory_equal(&six, &copy, sizeof six);
+    assert_int_equal(ng_ip_prefix_parse("fd00:1::/64", &p, &err), NG_OK);
+    assert_int_equal(ng_address_map_add(&map, &p, &err), NG_OK);
+    assert_int_equal(ng_address_map_apply(&map, &six, &err), NG_OK);
+    assert_int_equal(six.bytes[0], 0xfd);
+    assert_int_equal(six.bytes[3], 0x01);
+    free(seen);
+    ng_address_map_free(&map);
+    /* a /30 holds 2 hosts: the third collides */
+    ng_address_map_init(&map);
+    assert_int_equal(ng_ip_prefix_parse("10.0.0.0/30", &p, &err), NG_OK);
+    assert_int_equal(ng_address_map_add(&map, &p, &err), NG_OK);
+    for (uint8_t i = 0; i < 3; i++) {
+        ng_addr a = {.family = 4, .bytes = {1, 2, 3, i}};
+        assert_int_equal(ng_address_map_apply(&map, &a, &err), NG_OK);
+        assert_true(a.bytes[3] == 1 || a.bytes[3] == 2);
+    }
+    assert_int_equal(map.collisions, 1);
+    ng_address_map_free(&map);
+}
+
+static void test_ip_prefix_in_generation(void **state)
+{
+    (void)state;
+    ng_address_map map;
+    ng_address_map_init(&map);
+    ng_ip_prefix p;
+    ng_error err;
+    assert_int_equal(ng_ip_prefix_parse("10.9.0.0/16", &p, &err), NG_OK);
+    assert_int_equal(ng_address_map_add(&map, &p, &err), NG_OK);
+    ng_generate_options opt;
+    ng_generate_options_default(&opt);
+    opt.addresses = &map;
+    ng_generate_stats st;
+    const char *path = ng_test_tmp("m.pcap");
+    assert_int_equal(generate(path, 3, 64, &opt, &st), NG_OK);
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, path, &err), NG_OK);
+    ng_packet pkt;
+    bool got;
+    uint64_t ip = 0;
+    while (ng_reader_next(r, &pkt, NULL, &got, &err) == NG_OK && got) {
+        if (pkt.ip_version != 4)
+            continue;
+        ip++;
+        assert_true(pkt.src.bytes[0] == 10 && pkt.src.bytes[1] == 9);
+        assert_true(pkt.dst.bytes[0] == 10 && pkt.dst.bytes[1] == 9);
+    }
+    ng_reader_close(r);
+    assert_true(ip > 0);
+    ng_address_map_free(&map);
+}
+
+int main(void)
+{
+    ng_log_set_level(getenv("NG_TEST_VERBOSE") ? NG_LOG_INFO : NG_LOG_WARN);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_protocols_and_handshakes),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_stops),
+        cmocka_unit_test(test_address_map),
+        cmocka_unit_test(test_ip_prefix_in_generation),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
