@@ -154,12 +154,10 @@ done:
     return st;
 }
 
-ng_status ng_flow_codec_fit(ng_flow_codec *codec, const ng_dataset *ds,
-                            const uint16_t *cluster_of_packet, size_t k, const size_t *flows,
-                            size_t n_flows, size_t size_vocab, size_t iat_mixture,
-                            ng_error *err)
+ng_status ng_flow_codec_fit(ng_flow_codec *codec, const ng_dataset *ds, size_t k,
+                            const size_t *flows, size_t n_flows, size_t size_vocab,
+                            size_t iat_mixture, ng_error *err)
 {
-    (void)cluster_of_packet;
     memset(codec, 0, sizeof *codec);
     codec->k = k;
     codec->iat_mixture = iat_mixture;

@@ -85,10 +85,9 @@ void ng_flow_condition_of_flow(const ng_flow *flow, ng_flow_condition *c);
 void ng_flow_condition_of_plan(const ng_flow_plan *plan, ng_flow_condition *c);
 
 /* Fit vocabularies and scalers on the packets of the given dataset flows. */
-ng_status ng_flow_codec_fit(ng_flow_codec *codec, const ng_dataset *ds,
-                            const uint16_t *cluster_of_packet, size_t k, const size_t *flows,
-                            size_t n_flows, size_t size_vocab, size_t iat_mixture,
-                            ng_error *err);
+ng_status ng_flow_codec_fit(ng_flow_codec *codec, const ng_dataset *ds, size_t k,
+                            const size_t *flows, size_t n_flows, size_t size_vocab,
+                            size_t iat_mixture, ng_error *err);
 /* Compute the layouts from k, iat_mixture and the vocabulary sizes. */
 void ng_flow_codec_layout(ng_flow_codec *codec);
 

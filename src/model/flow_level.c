@@ -1,12 +1,12 @@
 /* flow_level.c — the flow level object: creation, generation tables, model file I/O. */
 #include "model/flow_level_internal.h"
 
-#include "nn/row_combine.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "nn/row_combine.h"
 
 ng_status ng_flow_level_new(const ng_flow_codec *codec, size_t hidden, size_t layers,
                             ng_flow_level **out, ng_error *err)

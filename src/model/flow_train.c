@@ -29,6 +29,7 @@ typedef struct trainer {
     ng_early_stop stop;
     ng_batcher batcher;
     size_t *window_ids;
+    size_t *eval_ids; /* [batch] */
 } trainer;
 
 static ng_status check_inputs(const ng_dataset *ds, const uint16_t *clusters, size_t k,
@@ -112,7 +113,7 @@ static ng_status prepare(trainer *tr, const ng_dataset *ds, const uint16_t *clus
     if (!st)
         st = split_flows(tr, err);
     if (!st)
-        st = ng_flow_codec_fit(&tr->codec, ds, clusters, k, tr->train_flows, tr->n_train,
+        st = ng_flow_codec_fit(&tr->codec, ds, k, tr->train_flows, tr->n_train,
                                tr->cfg->packet.size_vocab, f->iat_mixture, err);
     if (!st)
         st = ng_flow_corpus_build(&tr->train, &tr->codec, ds, clusters, tr->train_flows,
@@ -133,7 +134,8 @@ static ng_status prepare(trainer *tr, const ng_dataset *ds, const uint16_t *clus
     if (st)
         return st;
     tr->window_ids = malloc((tr->train.n_windows + 1) * sizeof *tr->window_ids);
-    if (!tr->window_ids)
+    tr->eval_ids = malloc(f->batch * sizeof *tr->eval_ids);
+    if (!tr->window_ids || !tr->eval_ids)
         return ng_fail(err, NG_ENOMEM, "no memory for %zu windows", tr->train.n_windows);
     for (size_t i = 0; i < tr->train.n_windows; i++)
         tr->window_ids[i] = i;
@@ -150,6 +152,7 @@ static void trainer_free(trainer *tr)
     free(tr->train_flows);
     free(tr->val_flows);
     free(tr->window_ids);
+    free(tr->eval_ids);
     ng_flow_corpus_free(&tr->train);
     ng_flow_corpus_free(&tr->val);
     ng_flow_net_free(&tr->net);
@@ -162,7 +165,7 @@ static void trainer_free(trainer *tr)
 /* Mean loss per step over every window of a corpus. */
 static double evaluate(trainer *tr, const ng_flow_corpus *c)
 {
-    size_t B = tr->cfg->flow.batch, idx[B ? B : 1];
+    size_t B = tr->cfg->flow.batch, *idx = tr->eval_ids;
     double total = 0.0;
     size_t steps = 0;
     for (size_t w = 0; w < c->n_windows; w += B) {

@@ -289,6 +289,16 @@ static void test_determinism_and_round_trip(void **state)
     ng_flow_level *bad;
     assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
     printf("  refused: %s\n", err.msg);
+    json_object_set_new(json_object_get(m->header, "flow"), "hidden", json_integer(32));
+    ng_model_tensor *w2 = (ng_model_tensor *)ng_model_file_find(m, "flow.head2.w");
+    assert_non_null(w2);
+    ((float *)w2->data)[3] = NAN;
+    assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
+    printf("  refused: %s\n", err.msg);
+    json_t *summary = ng_flow_level_summary(a);
+    assert_int_equal(json_integer_value(json_object_get(summary, "k")), K);
+    assert_int_equal(json_integer_value(json_object_get(summary, "hidden")), 32);
+    json_decref(summary);
 
     ng_model_file_free(m);
     free(bytes1);
@@ -478,6 +488,29 @@ static void test_darpa_http(void **state)
 
     if (!SANITIZED)
         check_fidelity(fl, &ds);
+
+    /* save -> load -> save is byte-identical, and the loaded level samples the same */
+    size_t len1, len2;
+    uint8_t *bytes1 = encode_level(fl, &len1);
+    ng_model_file *m;
+    ng_flow_level *loaded;
+    assert_int_equal(ng_model_file_decode(bytes1, len1, "darpa.ngm", &m, &err), NG_OK);
+    assert_int_equal(ng_flow_level_load(m, &loaded, &err), NG_OK);
+    uint8_t *bytes2 = encode_level(loaded, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(bytes1, bytes2, len1);
+    ng_flow_plan plan0 = plan_of(&ds.flows[7], 0);
+    ng_packet_proposal pa[256], pb[256];
+    size_t na, nb;
+    sample_flow(fl, &plan0, 3, pa, 256, &na);
+    sample_flow(loaded, &plan0, 3, pb, 256, &nb);
+    assert_int_equal(na, nb);
+    assert_memory_equal(pa, pb, na * sizeof *pa);
+    printf("  model file: %zu bytes, round trip identical\n", len1);
+    ng_flow_level_free(loaded);
+    ng_model_file_free(m);
+    free(bytes1);
+    free(bytes2);
 
     /* sampler speed over plans of real flows */
     ng_flow_sampler s = {0};
