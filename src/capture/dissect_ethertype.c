@@ -28,12 +28,12 @@ static void dissect_mpls_payload(ng_dissection *d, uint32_t off)
     switch (d->data[off] >> 4) {
     case 4:
         d->pkt->ethertype = ETHERTYPE_IPV4;
-        d->pkt->l2_len = (uint16_t)off;
+        d->pkt->l2_len = ng_clamp16(off);
         ng_dissect_ipv4(d, off);
         break;
     case 6:
         d->pkt->ethertype = ETHERTYPE_IPV6;
-        d->pkt->l2_len = (uint16_t)off;
+        d->pkt->l2_len = ng_clamp16(off);
         ng_dissect_ipv6(d, off);
         break;
     case 0:
@@ -57,7 +57,7 @@ static void dissect_mpls(ng_dissection *d, uint32_t off)
         ng_push_layer(d->pkt, NG_LAYER_MPLS);
         bool bottom = d->data[off + 2] & MPLS_BOTTOM;
         off += MPLS_ENTRY;
-        d->pkt->l2_len = (uint16_t)off;
+        d->pkt->l2_len = ng_clamp16(off);
         if (bottom)
             break;
     }
@@ -93,11 +93,11 @@ void ng_dissect_ethertype(ng_dissection *d, uint32_t off, uint16_t ethertype)
         } else {
             break;
         }
-        pkt->l2_len = (uint16_t)off;
+        pkt->l2_len = ng_clamp16(off);
     }
 
     pkt->ethertype = ethertype;
-    pkt->l2_len = (uint16_t)off;
+    pkt->l2_len = ng_clamp16(off);
     switch (ethertype) {
     case ETHERTYPE_MPLS: case ETHERTYPE_MPLS_MC: dissect_mpls(d, off); break;
     case ETHERTYPE_IPV4: ng_dissect_ipv4(d, off); break;

@@ -34,6 +34,13 @@ static inline uint32_t ng_get32_le(const uint8_t *p)
     return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
 }
 
+/* Header lengths are 16-bit fields of ng_packet; a frame stacking tags past 64 KiB
+ * reports 65535 rather than a wrapped value. */
+static inline uint16_t ng_clamp16(uint32_t v)
+{
+    return v > UINT16_MAX ? UINT16_MAX : (uint16_t)v;
+}
+
 /* Bytes of the frame on the wire from off to its end (0 past the end). */
 static inline uint32_t ng_wire_left(const ng_dissection *d, uint32_t off)
 {

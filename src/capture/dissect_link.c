@@ -18,7 +18,7 @@ enum {
 void ng_dissect_opaque_l3(ng_dissection *d, uint32_t off)
 {
     ng_push_layer(d->pkt, NG_LAYER_OTHER_L3);
-    d->pkt->l2_len = (uint16_t)off;
+    d->pkt->l2_len = ng_clamp16(off);
     d->pkt->payload_len = ng_wire_left(d, off);
 }
 
@@ -32,7 +32,7 @@ void ng_dissect_ethernet(ng_dissection *d, uint32_t off)
     pkt->has_mac = true;
     memcpy(pkt->dst_mac, h, 6);
     memcpy(pkt->src_mac, h + 6, 6);
-    pkt->l2_len = (uint16_t)(off + ETH_HDR);
+    pkt->l2_len = ng_clamp16(off + ETH_HDR);
 
     uint16_t type_or_len = ng_get16(h + 12);
     if (type_or_len >= ETHERTYPE_MIN) {
@@ -75,7 +75,7 @@ void ng_dissect_llc(ng_dissection *d, uint32_t off, uint32_t llc_wire_len)
         ng_dissect_malformed(d);
         return;
     }
-    pkt->l2_len = (uint16_t)(off + hdr);
+    pkt->l2_len = ng_clamp16(off + hdr);
     if (snap && ng_dissect_need(d, off, hdr)) {
         const uint8_t *s = h + hdr - SNAP_HDR;
         uint16_t type = ng_get16(s + 3);
