@@ -66,7 +66,7 @@ typedef struct corpus_builder {
     ng_rng *rng;
 } corpus_builder;
 
-static void add_packet(corpus_builder *b, uint64_t flow, uint8_t dir, uint8_t flags,
+static void add_packet(corpus_builder *b, const ng_flow *flow, uint8_t dir, uint8_t flags,
                        uint32_t payload, int64_t iat)
 {
     if (b->n == b->cap) {
@@ -78,52 +78,110 @@ static void add_packet(corpus_builder *b, uint64_t flow, uint8_t dir, uint8_t fl
     ng_packet_row *r = &b->rows[b->n++];
     memset(r, 0, sizeof *r);
     r->ts_ns = b->now;
-    r->flow_id = flow;
+    r->flow_id = flow->id;
     r->direction = dir;
     r->tcp_flags = flags;
     r->payload_len = payload;
-    r->ip_proto = 6;
-    r->app_class = NG_APP_HTTP;
-    r->frame_len = 54 + payload;
-    r->header_len = 54;
+    r->ip_proto = flow->ip_proto;
+    r->ethertype = flow->ethertype;
+    r->app_class = flow->app_class;
+    r->header_len = flow->ip_proto == 6 ? 54 : (flow->ip_proto == 17 ? 42 : 14);
+    r->frame_len = r->header_len + payload;
 }
 
-static void make_tcp_corpus(ng_dataset *ds, size_t n_flows, ng_rng *rng)
+/* The kinds of the mixed corpus: the three modes of DESIGN.md plus a TCP flow whose
+ * capture began mid-connection. */
+enum { KIND_TCP_SYN, KIND_TCP_MIDSTREAM, KIND_UDP_DNS, KIND_ARP, KIND_COUNT };
+
+static void describe_flow(ng_flow *fl, size_t f, int kind)
+{
+    fl->id = f;
+    bool tcp = kind == KIND_TCP_SYN || kind == KIND_TCP_MIDSTREAM;
+    fl->ip_proto = tcp ? 6 : (kind == KIND_UDP_DNS ? 17 : 0);
+    fl->ip_version = kind == KIND_ARP ? 0 : 4;
+    fl->ethertype = kind == KIND_ARP ? 0x0806 : 0x0800;
+    fl->is_noflow = kind == KIND_ARP;
+    fl->app_class = tcp ? NG_APP_HTTP : (kind == KIND_UDP_DNS ? NG_APP_DNS : NG_APP_NOFLOW);
+    fl->start_reason = kind == KIND_TCP_SYN ? NG_FLOW_START_SYN
+                       : kind == KIND_TCP_MIDSTREAM ? NG_FLOW_START_MIDSTREAM
+                                                   : NG_FLOW_START_NONE;
+    fl->end_reason = tcp ? NG_FLOW_END_FIN : NG_FLOW_END_IDLE;
+}
+
+/* SYN, SYN-ACK, ACK, request, 1-8 data/ACK pairs, FIN (midstream: from the pairs on). */
+static void add_tcp_packets(corpus_builder *b, const ng_flow *fl, ng_rng *rng, bool handshake)
+{
+    size_t pairs = 1 + ng_rng_below(rng, 8);
+    int64_t rtt = 1000000 + (int64_t)ng_rng_below(rng, 4000000); /* 1-5 ms */
+    if (handshake) {
+        add_packet(b, fl, 0, SYN, 0, 0);
+        add_packet(b, fl, 1, SYNACK, 0, rtt);
+        add_packet(b, fl, 0, ACK, 0, 20000);
+        add_packet(b, fl, 0, PSHACK, 100 + (uint32_t)ng_rng_below(rng, 3) * 50, 30000);
+    }
+    for (size_t p = 0; p < pairs; p++) {
+        add_packet(b, fl, 1, ACK, 1460, p ? 50000 : (handshake ? rtt : 0));
+        add_packet(b, fl, 0, ACK, 0, 20000);
+    }
+    add_packet(b, fl, 0, FINACK, 0, 200000);
+}
+
+static void add_flow_packets(corpus_builder *b, const ng_flow *fl, ng_rng *rng, int kind)
+{
+    switch (kind) {
+    case KIND_TCP_SYN:
+    case KIND_TCP_MIDSTREAM:
+        add_tcp_packets(b, fl, rng, kind == KIND_TCP_SYN);
+        break;
+    case KIND_UDP_DNS: /* query, answer */
+        add_packet(b, fl, 0, 0, 40, 0);
+        add_packet(b, fl, 1, 0, 120, 2000000);
+        break;
+    default: /* ARP between two hosts: request, reply, repeated every ~30 s */
+        for (size_t i = 0, n = 1 + ng_rng_below(rng, 3); i < n; i++) {
+            add_packet(b, fl, 0, 0, 28, i ? 30000000000LL : 0);
+            add_packet(b, fl, 1, 0, 28, 300000);
+        }
+    }
+}
+
+static void finish_flow(corpus_builder *b, ng_flow *fl, size_t first)
+{
+    fl->start_ns = b->rows[first].ts_ns;
+    fl->last_ns = b->rows[b->n - 1].ts_ns;
+    for (size_t i = first; i < b->n; i++) {
+        ng_packet_row *r = &b->rows[i];
+        r->index = i - first;
+        r->flow_iat_ns = i == first ? 0 : r->ts_ns - b->rows[i - 1].ts_ns;
+        fl->packets[r->direction]++;
+        fl->bytes[r->direction] += r->frame_len;
+        fl->payload_bytes[r->direction] += r->payload_len;
+    }
+}
+
+/* n_flows flows: all TCP with a handshake, or (mixed) the KIND_* in turn. */
+static void make_corpus(ng_dataset *ds, size_t n_flows, ng_rng *rng, bool mixed)
 {
     corpus_builder b = {.rng = rng};
     ng_flow *flows = calloc(n_flows, sizeof *flows);
     assert_non_null(flows);
     for (size_t f = 0; f < n_flows; f++) {
-        size_t first = b.n, pairs = 1 + ng_rng_below(rng, 8);
-        int64_t rtt = 1000000 + (int64_t)ng_rng_below(rng, 4000000); /* 1-5 ms */
+        int kind = mixed ? (int)(f % KIND_COUNT) : KIND_TCP_SYN;
+        size_t first = b.n;
         b.now += 10000000000LL;
-        add_packet(&b, f, 0, SYN, 0, 0);
-        add_packet(&b, f, 1, SYNACK, 0, rtt);
-        add_packet(&b, f, 0, ACK, 0, 20000);
-        add_packet(&b, f, 0, PSHACK, 100 + (uint32_t)ng_rng_below(rng, 3) * 50, 30000);
-        for (size_t p = 0; p < pairs; p++) {
-            add_packet(&b, f, 1, ACK, 1460, p ? 50000 : rtt);
-            add_packet(&b, f, 0, ACK, 0, 20000);
-        }
-        add_packet(&b, f, 0, FINACK, 0, 200000);
-        ng_flow *fl = &flows[f];
-        fl->id = f;
-        fl->start_ns = b.rows[first].ts_ns;
-        fl->last_ns = b.rows[b.n - 1].ts_ns;
-        fl->ip_proto = 6, fl->ip_version = 4, fl->app_class = NG_APP_HTTP;
-        fl->start_reason = NG_FLOW_START_SYN, fl->end_reason = NG_FLOW_END_FIN;
-        for (size_t i = first; i < b.n; i++) {
-            b.rows[i].index = i - first;
-            b.rows[i].flow_iat_ns = i == first ? 0 : b.rows[i].ts_ns - b.rows[i - 1].ts_ns;
-            fl->packets[b.rows[i].direction]++;
-            fl->bytes[b.rows[i].direction] += b.rows[i].frame_len;
-            fl->payload_bytes[b.rows[i].direction] += b.rows[i].payload_len;
-        }
+        describe_flow(&flows[f], f, kind);
+        add_flow_packets(&b, &flows[f], rng, kind);
+        finish_flow(&b, &flows[f], first);
     }
     ng_error err;
     assert_int_equal(ng_dataset_from_rows(ds, b.rows, b.n, flows, n_flows, NULL, &err), NG_OK);
     free(b.rows);
     free(flows);
+}
+
+static void make_tcp_corpus(ng_dataset *ds, size_t n_flows, ng_rng *rng)
+{
+    make_corpus(ds, n_flows, rng, false);
 }
 
 static void small_config(ng_train_config *cfg)
@@ -228,6 +286,62 @@ static void sample_flow(const ng_flow_level *fl, const ng_flow_plan *plan, uint6
     while (*count < cap && ng_flow_sampler_next(fl, &s, &out[*count]))
         (*count)++;
     ng_flow_sampler_free(&s);
+}
+
+/* One network, three modes: TCP with and without handshake, UDP, portless ARP streams,
+ * told apart only by the plan's class, protocol kind and start reason. */
+static void test_modes_follow_the_plan(void **state)
+{
+    (void)state;
+    ng_rng rng;
+    ng_rng_seed(&rng, 33);
+    ng_dataset ds;
+    make_corpus(&ds, SANITIZED ? 40 : 240, &rng, true);
+    uint16_t *clusters = clusters_of(&ds);
+    ng_train_config cfg;
+    small_config(&cfg);
+    ng_flow_level *fl;
+    ng_level_report rep;
+    ng_error err;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
+    size_t good[KIND_COUNT] = {0}, seen[KIND_COUNT] = {0}, nonzero_flags = 0;
+    ng_packet_proposal p[64];
+    for (size_t i = 0; i < 400; i++) {
+        int kind = (int)(i % KIND_COUNT);
+        ng_flow_plan plan = plan_of(&ds.flows[i % ds.n_flows], i);
+        assert_int_equal(ds.flows[i % ds.n_flows].start_reason,
+                         kind == KIND_TCP_SYN ? NG_FLOW_START_SYN
+                         : kind == KIND_TCP_MIDSTREAM ? NG_FLOW_START_MIDSTREAM
+                                                     : NG_FLOW_START_NONE);
+        size_t n;
+        sample_flow(fl, &plan, 9000 + i, p, 64, &n);
+        seen[kind]++;
+        for (size_t j = 0; j < n && kind >= KIND_UDP_DNS; j++)
+            nonzero_flags += p[j].tcp_flags != 0;
+        switch (kind) {
+        case KIND_TCP_SYN: good[kind] += p[0].tcp_flags == SYN; break;
+        case KIND_TCP_MIDSTREAM:
+            good[kind] += p[0].tcp_flags == ACK && p[0].direction == NG_DIR_S2C &&
+                          p[0].payload_len == 1460;
+            break;
+        case KIND_UDP_DNS:
+            good[kind] += n == 2 && p[0].direction == NG_DIR_C2S && p[0].payload_len == 40 &&
+                          p[1].payload_len == 120;
+            break;
+        default: good[kind] += p[0].payload_len == 28 && p[0].direction == NG_DIR_C2S;
+        }
+    }
+    printf("  modes (val loss %.3f -> %.3f): SYN-opened %zu/%zu, midstream data-first %zu/%zu, "
+           "DNS query/answer %zu/%zu, ARP request-first %zu/%zu; non-TCP packets with flags %zu\n",
+           rep.initial_val_loss, rep.final_val_loss, good[0], seen[0], good[1], seen[1],
+           good[2], seen[2], good[3], seen[3], nonzero_flags);
+    assert_int_equal(nonzero_flags, 0);
+    if (!SANITIZED)
+        for (int k = 0; k < KIND_COUNT; k++)
+            assert_true(good[k] >= 9 * seen[k] / 10);
+    ng_flow_level_free(fl);
+    free(clusters);
+    ng_dataset_free(&ds);
 }
 
 static uint8_t *encode_level(const ng_flow_level *fl, size_t *len)
@@ -541,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_determinism_and_round_trip),
         cmocka_unit_test(test_sampler_matches_training_forward),
         cmocka_unit_test(test_synthetic_tcp_structure),
+        cmocka_unit_test(test_modes_follow_the_plan),
         cmocka_unit_test(test_darpa_http),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
