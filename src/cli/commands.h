@@ -13,5 +13,6 @@ typedef struct ng_command {
 
 int ng_cmd_extract(int argc, char **argv);
 int ng_cmd_compare(int argc, char **argv);
+int ng_cmd_generate(int argc, char **argv);
 
 #endif

@@ -10,6 +10,7 @@
 
 static const ng_command commands[] = {
     {"extract", "per-packet and per-flow feature tables (CSV) from captures", ng_cmd_extract},
+    {"generate", "synthetic traffic from a model into a capture (pcap, pcapng, csv)", ng_cmd_generate},
     {"compare", "score synthetic captures against a real one (table, JSON, HTML)", ng_cmd_compare},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

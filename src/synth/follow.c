@@ -1,0 +1,103 @@
+/* follow.c — real flows collected through a feature sink, sorted by start, as plans. */
+#include "synth/follow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "features/extract.h"
+#include "flow/flow.h"
+
+typedef struct collector {
+    ng_follow_plans *f;
+    size_t cap;
+} collector;
+
+static void plan_of_flow(const ng_flow *fl, ng_flow_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->start_ns = fl->start_ns;
+    p->app_class = fl->app_class;
+    p->ip_proto = fl->ip_proto;
+    p->ip_version = fl->ip_version;
+    p->ethertype = fl->ethertype;
+    p->is_noflow = fl->is_noflow;
+    p->start_reason = fl->start_reason;
+    p->end_reason = fl->end_reason;
+    uint64_t packets = ng_flow_packets(fl);
+    p->target_packets = packets > UINT32_MAX ? UINT32_MAX : (uint32_t)packets;
+    p->target_bytes = ng_flow_bytes(fl);
+    p->target_duration_ns = ng_ts_gap(fl->last_ns, fl->start_ns);
+    p->client = fl->client;
+    p->server = fl->server;
+    p->client_port = fl->client_port;
+    p->server_port = fl->server_port;
+    if (fl->has_mac) {
+        memcpy(p->client_mac, fl->client_mac, 6);
+        memcpy(p->server_mac, fl->server_mac, 6);
+    }
+}
+
+static ng_status on_flow(void *user, const ng_flow_row *flow, ng_error *err)
+{
+    collector *c = user;
+    ng_follow_plans *f = c->f;
+    if (f->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        ng_flow_plan *p = realloc(f->plans, cap * sizeof *p);
+        if (!p)
+            return ng_fail(err, NG_ENOMEM, "out of memory reading flows to follow");
+        f->plans = p;
+        c->cap = cap;
+    }
+    plan_of_flow(flow, &f->plans[f->n++]);
+    return NG_OK;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const ng_flow_plan *x = a, *y = b;
+    if (x->start_ns != y->start_ns)
+        return x->start_ns < y->start_ns ? -1 : 1;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+ng_status ng_follow_load(ng_follow_plans *f, const char *path, int64_t start_ns, ng_error *err)
+{
+    memset(f, 0, sizeof *f);
+    collector c = {f, 0};
+    ng_feature_sink sink = {.on_flow = on_flow, .user = &c};
+    ng_extract_options opt = {0};
+    ng_extract_stats stats;
+    memset(&stats, 0, sizeof stats);
+    ng_status st = ng_extract_files(&path, 1, &opt, &sink, &stats, err);
+    if (st == NG_OK && f->n == 0)
+        st = ng_fail(err, NG_EFORMAT, "--follow %s: the capture holds no flows", path);
+    if (st != NG_OK) {
+        ng_follow_free(f);
+        return st;
+    }
+    for (size_t i = 0; i < f->n; i++)
+        f->plans[i].id = i; /* ties keep the order flows were reported in */
+    qsort(f->plans, f->n, sizeof *f->plans, by_start);
+    int64_t shift = start_ns ? start_ns - f->plans[0].start_ns : 0;
+    for (size_t i = 0; i < f->n; i++) {
+        f->plans[i].id = i;
+        f->plans[i].start_ns += shift;
+    }
+    return NG_OK;
+}
+
+bool ng_follow_next(void *follow_plans, ng_flow_plan *plan)
+{
+    ng_follow_plans *f = follow_plans;
+    if (f->next >= f->n)
+        return false;
+    *plan = f->plans[f->next++];
+    return true;
+}
+
+void ng_follow_free(ng_follow_plans *f)
+{
+    free(f->plans);
+    memset(f, 0, sizeof *f);
+}
