@@ -3,7 +3,8 @@
  * Trains a small flow level on a capture (default: DARPA99 week1-monday-http, clusters
  * made up from direction, flags and a size bucket), then generates flows from plans of
  * the real flows until N packets, timing the sampling alone in CPU seconds (one
- * OpenBLAS thread).  Usage: bench_flow_sampler [capture.pcap] [packets] [hidden] [k] */
+ * OpenBLAS thread), and reports the training time too.
+ * Usage: bench_flow_sampler [capture.pcap] [packets] [hidden] [k] [epochs] */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,7 @@ int main(int argc, char **argv)
     size_t want = argc > 2 ? strtoull(argv[2], NULL, 10) : 2000000;
     size_t hidden = argc > 3 ? strtoull(argv[3], NULL, 10) : 48;
     size_t k = argc > 4 ? strtoull(argv[4], NULL, 10) : 16;
+    size_t epochs = argc > 5 ? strtoull(argv[5], NULL, 10) : 2;
     openblas_set_num_threads(1);
     ng_log_set_level(NG_LOG_WARN);
     ng_dataset ds;
@@ -66,12 +68,17 @@ int main(int argc, char **argv)
     ng_train_config cfg;
     ng_train_config_default(&cfg);
     cfg.flow.hidden = hidden;
-    cfg.flow.epochs = 2;
+    cfg.flow.epochs = epochs;
     ng_flow_level *fl;
-    if (ng_flow_level_train(&ds, clusters, k, &cfg, &fl, NULL, &err)) {
+    ng_level_report rep;
+    if (ng_flow_level_train(&ds, clusters, k, &cfg, &fl, &rep, &err)) {
         fprintf(stderr, "bench_flow_sampler: %s\n", err.msg);
         return 1;
     }
+    printf("flow training: %zu flows, %zu packets: %zu epochs in %.2f s (%.2f s/epoch), "
+           "validation loss %.4f -> %.4f\n", ds.n_flows, ds.n_packets, rep.epochs, rep.seconds,
+           rep.seconds / (double)(rep.epochs ? rep.epochs : 1), rep.initial_val_loss,
+           rep.final_val_loss);
     ng_flow_sampler s = {0};
     ng_packet_proposal p;
     size_t packets = 0, flows = 0;

@@ -2,6 +2,7 @@
 #include "model/flow_codec.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -334,7 +335,12 @@ static ng_status vocabs_from_json(ng_flow_codec *c, const json_t *o, const char 
         st = ng_vocab_from_json(&c->flags, json_object_get(o, "flags"), "flow.flags", err);
     if (!st)
         st = ng_vocab_from_json(&c->sizes, json_object_get(o, "sizes"), "flow.sizes", err);
-    if (!st && (c->flags.n > NG_FLOW_MAX_FLAGS || c->sizes.n > 255))
+    if (st) { /* name the file too */
+        char msg[NG_ERROR_MSG_MAX];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        return ng_fail(err, NG_EFORMAT, "%s: %s", label, msg);
+    }
+    if (c->flags.n > NG_FLOW_MAX_FLAGS || c->sizes.n > 255)
         st = ng_fail(err, NG_EFORMAT, "%s: flow vocabularies too large (%zu flags, %zu sizes)",
                      label, c->flags.n, c->sizes.n);
     return st;

@@ -177,6 +177,42 @@ static ng_status load_tensors(ng_flow_level *fl, const ng_model_file *m, ng_erro
     return NG_OK;
 }
 
+static ng_status expect_tensor(const ng_model_file *m, const char *name, uint32_t rank,
+                               uint64_t d0, uint64_t d1, ng_error *err)
+{
+    uint64_t dims[2] = {d0, d1};
+    const ng_model_tensor *t;
+    return ng_model_file_tensor(m, name, NG_DTYPE_F32, rank, dims, &t, err);
+}
+
+/* Every tensor's shape from the header alone, before anything is allocated: a header
+ * that lies about its sizes cannot make the loader allocate more than the file holds. */
+static ng_status check_shapes(const ng_model_file *m, const ng_flow_codec *c, size_t H,
+                              size_t layers, ng_error *err)
+{
+    char name[64];
+    ng_status st = NG_OK;
+    for (size_t l = 0; l < layers && !st; l++) {
+        snprintf(name, sizeof name, "flow.lstm.%zu.w_ih", l);
+        st = expect_tensor(m, name, 2, 4 * H, l ? H : c->input_size, err);
+        snprintf(name, sizeof name, "flow.lstm.%zu.w_hh", l);
+        if (!st)
+            st = expect_tensor(m, name, 2, 4 * H, H, err);
+        snprintf(name, sizeof name, "flow.lstm.%zu.bias", l);
+        if (!st)
+            st = expect_tensor(m, name, 1, 4 * H, 0, err);
+    }
+    if (!st)
+        st = expect_tensor(m, "flow.head1.w", 2, c->k + 1, H, err);
+    if (!st)
+        st = expect_tensor(m, "flow.head1.b", 1, c->k + 1, 0, err);
+    if (!st)
+        st = expect_tensor(m, "flow.head2.w", 2, c->out2_size, H + c->k, err);
+    if (!st)
+        st = expect_tensor(m, "flow.head2.b", 1, c->out2_size, 0, err);
+    return st;
+}
+
 ng_status ng_flow_level_load(const ng_model_file *m, ng_flow_level **out, ng_error *err)
 {
     *out = NULL;
@@ -191,6 +227,8 @@ ng_status ng_flow_level_load(const ng_model_file *m, ng_flow_level **out, ng_err
         st = size_field(o, "layers", 1, NG_LSTM_MAX_LAYERS, &layers, label, err);
     if (!st)
         st = size_field(o, "max_steps", 1, 1u << 20, &max_steps, label, err);
+    if (!st)
+        st = check_shapes(m, &codec, hidden, layers, err);
     if (st)
         return st;
     ng_flow_level *fl;

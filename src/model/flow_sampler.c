@@ -272,7 +272,7 @@ static uint8_t sample_flags(const ng_flow_codec *c, bool tcp, float *z, ng_rng *
 bool ng_flow_sampler_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    if (s->ended || flow_is_over(s)) {
+    if (!s->memory || s->ended || flow_is_over(s)) { /* never begun, or over */
         s->ended = true;
         return false;
     }

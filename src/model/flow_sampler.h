@@ -20,6 +20,7 @@
  * is 0, the model decides the end (at least 1 packet, at most NG_FLOW_SAMPLER_MAX).
  * Non-TCP flows always get flags 0; "other" flag values are never proposed.
  * The LSTM state is reset every `window` packets, as the training windows were.
+ * next on a sampler that was never begun returns false.
  * Same level, plan and seed → the same packets. Not thread-safe per sampler; samplers
  * of one level may run in different threads. */
 #ifndef NG_MODEL_FLOW_SAMPLER_H

@@ -403,7 +403,25 @@ static void test_determinism_and_round_trip(void **state)
     ng_flow_level *bad;
     assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
     printf("  refused: %s\n", err.msg);
+    json_object_set_new(json_object_get(m->header, "flow"), "hidden", json_integer(4096));
+    json_object_set_new(json_object_get(m->header, "flow"), "k", json_integer(65535));
+    assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT); /* nothing huge allocated */
+    printf("  refused: %s\n", err.msg);
+    json_object_set_new(json_object_get(m->header, "flow"), "k", json_integer(K));
+    json_object_set_new(json_object_get(m->header, "flow"), "input_size", json_integer(12));
+    assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
+    printf("  refused: %s\n", err.msg);
+    json_object_set_new(json_object_get(m->header, "flow"), "input_size",
+                        json_integer((json_int_t)a->net.codec.input_size));
+    json_object_del(json_object_get(m->header, "flow"), "sizes");
+    assert_int_equal(ng_flow_level_load(m, &bad, &err), NG_EFORMAT);
+    printf("  refused: %s\n", err.msg);
+    json_object_set_new(json_object_get(m->header, "flow"), "sizes",
+                        ng_vocab_to_json(&a->net.codec.sizes));
     json_object_set_new(json_object_get(m->header, "flow"), "hidden", json_integer(32));
+    ng_flow_level *ok;
+    assert_int_equal(ng_flow_level_load(m, &ok, &err), NG_OK); /* restored header loads */
+    ng_flow_level_free(ok);
     ng_model_tensor *w2 = (ng_model_tensor *)ng_model_file_find(m, "flow.head2.w");
     assert_non_null(w2);
     ((float *)w2->data)[3] = NAN;
@@ -519,6 +537,9 @@ static void test_tiny_data(void **state)
     ng_level_report rep;
     assert_int_equal(ng_flow_level_train(&ds, clusters, 2, &cfg, &fl, &rep, &err), NG_OK);
     assert_true(isfinite(rep.initial_val_loss) && isfinite(rep.final_val_loss));
+    ng_flow_sampler never = {0};
+    ng_packet_proposal none;
+    assert_false(ng_flow_sampler_next(fl, &never, &none)); /* never begun */
     ng_flow_plan plan = plan_of(&ds.flows[0], 0);
     ng_packet_proposal p[8];
     size_t n;
