@@ -12,6 +12,9 @@
 #include "stats/metrics.h"
 
 #define GAP_PREFIX "aggregate.gap"
+#ifndef NG_ARRIVALS_LAMBDA
+#define NG_ARRIVALS_LAMBDA 0.5
+#endif
 
 
 typedef struct start_order {
@@ -88,6 +91,72 @@ static ng_status first_component(const ng_arrivals *a, const double *x, size_t n
     return ng_gmm_predict(a->gap, &median, 1, out, err);
 }
 
+static ng_status component_ranges(ng_arrivals *a, const double *x, const size_t *labels,
+                                  size_t n, ng_error *err)
+{
+    size_t k = a->gap->k;
+    a->lo = malloc(k * sizeof *a->lo);
+    a->hi = malloc(k * sizeof *a->hi);
+    if (!a->lo || !a->hi)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for gap ranges");
+    for (size_t c = 0; c < k; c++) { /* a component with no point keeps its ±3 sd */
+        double sd = sqrt(a->gap->covariances[c]);
+        a->lo[c] = a->gap->means[c] - 3 * sd;
+        a->hi[c] = a->gap->means[c] + 3 * sd;
+    }
+    bool *seen = calloc(k, sizeof *seen);
+    if (!seen)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for gap ranges");
+    for (size_t i = 0; i < n; i++) {
+        size_t c = labels[i];
+        if (!seen[c] || x[i] < a->lo[c])
+            a->lo[c] = x[i];
+        if (!seen[c] || x[i] > a->hi[c])
+            a->hi[c] = x[i];
+        seen[c] = true;
+    }
+    free(seen);
+    return NG_OK;
+}
+
+/* Mean gap of a long simulation of the token chain, in seconds. */
+static double simulated_mean_gap(const ng_arrivals *a, size_t steps, uint64_t seed)
+{
+    ng_rng rng;
+    ng_rng_seed(&rng, seed);
+    uint32_t hist[NG_NGRAM_MAX_ORDER];
+    size_t n_hist = 0, order = ng_ngram_order(a->ngram);
+    double sum = 0;
+    for (size_t i = 0; i < steps; i++) {
+        uint32_t tok = ng_ngram_sample(a->ngram, hist, n_hist, &rng);
+        if (order) {
+            if (n_hist == order)
+                memmove(hist, hist + 1, --n_hist * sizeof *hist);
+            hist[n_hist++] = tok;
+        }
+        sum += ng_arrivals_sample_gap_s(a, tok / a->n_classes, &rng);
+    }
+    return sum / (double)steps;
+}
+
+static void calibrate(ng_arrivals *a, const double *x, size_t n_gaps, uint64_t seed)
+{
+    a->gap_scale = 1.0;
+    a->mean_gap_s = 1.0;
+    if (n_gaps == 0)
+        return;
+    double real = 0;
+    for (size_t i = 0; i < n_gaps; i++)
+        real += pow(10.0, x[i]) - NG_GAP_FLOOR_S;
+    real /= (double)n_gaps;
+    if (real > 0)
+        a->mean_gap_s = real;
+    size_t steps = 20 * n_gaps < 20000 ? 20000 : 20 * n_gaps;
+    double model = simulated_mean_gap(a, steps > 2000000 ? 2000000 : steps, seed);
+    if (real > 0 && model > 0 && isfinite(real / model))
+        a->gap_scale = real / model;
+}
+
 static ng_status build_tokens(ng_arrivals *a, const ng_dataset *ds, const start_order *order,
                               const double *x, size_t order_len, ng_error *err)
 {
@@ -100,11 +169,15 @@ static ng_status build_tokens(ng_arrivals *a, const ng_dataset *ds, const start_
         st = ng_gmm_predict(a->gap, x, n_gaps, labels + 1, err);
     if (!st)
         st = first_component(a, x, n_gaps, &labels[0], err);
+    if (!st)
+        st = component_ranges(a, x, labels + 1, n_gaps, err);
     for (size_t i = 0; !st && i < n; i++)
         tokens[i] = (uint32_t)(labels[i] * a->n_classes +
                                class_index(a, ds->flows[order[i].flow].app_class));
     if (!st)
         st = ng_ngram_new(order_len, (uint32_t)(a->gap->k * a->n_classes), &a->ngram, err);
+    if (!st)
+        st = ng_ngram_set_lambda(a->ngram, NG_ARRIVALS_LAMBDA, err);
     if (!st)
         st = ng_ngram_add_sequence(a->ngram, tokens, n, err);
     free(labels);
@@ -134,6 +207,8 @@ ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_m
         st = fit_gaps(a, x, n - 1, gap_k_max, seed, err);
     if (!st)
         st = build_tokens(a, ds, ord, x, order, err);
+    if (!st)
+        calibrate(a, x, n - 1, seed ^ 0xca1);
     free(ord);
     free(x);
     if (st)
@@ -145,6 +220,8 @@ void ng_arrivals_free(ng_arrivals *a)
 {
     ng_gmm_free(a->gap);
     ng_ngram_free(a->ngram);
+    free(a->lo);
+    free(a->hi);
     memset(a, 0, sizeof *a);
 }
 
@@ -156,22 +233,33 @@ void ng_arrivals_token(const ng_arrivals *a, uint32_t token, size_t *component, 
 
 double ng_arrivals_sample_gap_s(const ng_arrivals *a, size_t c, ng_rng *rng)
 {
-    double sd = sqrt(a->gap->covariances[c]);
-    double x = a->gap->means[c] + sd * ng_rng_normal(rng);
+    double sd = sqrt(a->gap->covariances[c]), mean = a->gap->means[c];
+    double x = mean;
+    for (int tries = 0; tries < 32; tries++) {
+        x = mean + sd * ng_rng_normal(rng);
+        if (x >= a->lo[c] && x <= a->hi[c])
+            break;
+    }
+    x = x < a->lo[c] ? a->lo[c] : x > a->hi[c] ? a->hi[c] : x;
     if (x > 9.0)
         x = 9.0;
     double gap = pow(10.0, x) - NG_GAP_FLOOR_S;
-    return gap > 0 ? gap : 0.0;
+    return gap > 0 ? gap * a->gap_scale : 0.0;
 }
 
 /* ---- model file ---- */
 
 json_t *ng_arrivals_to_json(const ng_arrivals *a)
 {
-    json_t *classes = json_array();
+    json_t *classes = json_array(), *lo = json_array(), *hi = json_array();
     for (size_t i = 0; i < a->n_classes; i++)
         json_array_append_new(classes, json_string(ng_app_class_name(a->classes[i])));
-    return json_pack("{s:I, s:o, s:o}", "k", (json_int_t)a->gap->k, "classes", classes, "ngram",
+    for (size_t c = 0; c < a->gap->k; c++) {
+        json_array_append_new(lo, json_real(a->lo[c]));
+        json_array_append_new(hi, json_real(a->hi[c]));
+    }
+    return json_pack("{s:I, s:o, s:o, s:o, s:f, s:f, s:o}", "k", (json_int_t)a->gap->k, "classes",
+                     classes, "lo", lo, "hi", hi, "gap_scale", a->gap_scale, "mean_gap_s", a->mean_gap_s, "ngram",
                      ng_ngram_to_json(a->ngram));
 }
 
@@ -198,6 +286,29 @@ static ng_status read_classes(ng_arrivals *a, const json_t *arr, const char *whe
     return NG_OK;
 }
 
+static ng_status read_ranges(ng_arrivals *a, const json_t *json, const char *where,
+                             ng_error *err)
+{
+    size_t k = a->gap->k;
+    const json_t *lo = json_object_get(json, "lo"), *hi = json_object_get(json, "hi");
+    if (json_array_size(lo) != k || json_array_size(hi) != k)
+        return ng_fail(err, NG_EFORMAT, "%s: 'lo' and 'hi' must hold k = %zu numbers", where, k);
+    a->lo = malloc(k * sizeof *a->lo);
+    a->hi = malloc(k * sizeof *a->hi);
+    if (!a->lo || !a->hi)
+        return ng_fail(err, NG_ENOMEM, "out of memory for gap ranges");
+    for (size_t c = 0; c < k; c++) {
+        const json_t *l = json_array_get(lo, c), *h = json_array_get(hi, c);
+        if (!json_is_number(l) || !json_is_number(h) || !(json_number_value(l) >= -12) ||
+            !(json_number_value(h) <= 12) || !(json_number_value(l) <= json_number_value(h)))
+            return ng_fail(err, NG_EFORMAT, "%s: 'lo'/'hi' of component %zu are not an ordered "
+                           "pair in [-12, 12]", where, c);
+        a->lo[c] = json_number_value(l);
+        a->hi[c] = json_number_value(h);
+    }
+    return NG_OK;
+}
+
 static ng_status load_parts(ng_arrivals *a, const json_t *json, const ng_model_file *m,
                             const char *where, ng_error *err)
 {
@@ -214,6 +325,13 @@ static ng_status load_parts(ng_arrivals *a, const json_t *json, const ng_model_f
                      "%s: tensors '" GAP_PREFIX ".*' hold %zu components of %zu dims, header "
                      "says k = %lld of 1",
                      m->path, a->gap->k, a->gap->d, (long long)k);
+    if (!st)
+        st = read_ranges(a, json, where, err);
+    if (!st) {
+        a->gap_scale = ng_json_read_number(&r, json, "gap_scale", 1e-9, 1e9);
+        a->mean_gap_s = ng_json_read_number(&r, json, "mean_gap_s", 1e-12, 1e9);
+        st = r.st;
+    }
     char what[448];
     snprintf(what, sizeof what, "%s.ngram", where);
     if (!st)

@@ -8,10 +8,14 @@
  * the previous `order` tokens: bursts (runs of short-gap components), lulls, and
  * which classes follow which, survive into generation. Generation draws the next
  * token from the n-gram given the recent tokens, then a gap from that component's
- * Gaussian.
+ * Gaussian, truncated to the range of log-gaps the component was fitted on (a wide
+ * component must not invent hour-long lulls the data never had). A calibration factor,
+ * the real mean gap over the mean gap of a long seeded simulation of the model, keeps
+ * the long-run flow rate equal to the real one whatever the order and back-off do to
+ * the component frequencies.
  *
  * Model file: tensors "aggregate.gap" (gmm_io.h); JSON "arrivals": {"classes": [names
- * in token order], "ngram": {...}}. Tokens are component * n_classes + class index. */
+ * in token order], "k": K, "lo": [K], "hi": [K], "gap_scale": f, "mean_gap_s": f, "ngram": {...}}. Tokens are component * n_classes + class index. */
 #ifndef NG_MODEL_ARRIVALS_H
 #define NG_MODEL_ARRIVALS_H
 
@@ -34,6 +38,9 @@ typedef struct ng_arrivals {
     size_t n_classes;
     uint8_t classes[NG_APP_COUNT];   /* class index -> ng_app_class */
     ng_ngram *ngram;
+    double *lo, *hi;                 /* per component: observed range of its log-gaps */
+    double gap_scale;                /* calibration: real mean gap / the model's */
+    double mean_gap_s;               /* real mean gap (1 s when there was none) */
 } ng_arrivals;
 
 ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_max,

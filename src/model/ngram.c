@@ -1,4 +1,4 @@
-/* ngram.c — sparse n-gram counts on core/hashmap with Witten–Bell back-off (ngram.h).
+/* ngram.c — sparse n-gram counts on core/hashmap with interpolated back-off (ngram.h).
  *
  * The map goes from a zero-padded context key to an index into `contexts`; each
  * context keeps its successors sorted by token (binary-search insert), so sampling
@@ -26,6 +26,7 @@ typedef struct ngram_context {
 struct ng_ngram {
     size_t order;
     uint32_t vocab;
+    double lambda;     /* weight of a seen context's own counts; 1 - lambda backs off */
     ng_hashmap index;  /* ngram_key -> uint32_t position in contexts */
     ngram_context *contexts;
     size_t n_contexts, cap_contexts;
@@ -43,6 +44,7 @@ ng_status ng_ngram_new(size_t order, uint32_t vocab, ng_ngram **out, ng_error *e
         return ng_fail(err, NG_ENOMEM, "n-gram: out of memory");
     g->order = order;
     g->vocab = vocab;
+    g->lambda = NG_NGRAM_DEFAULT_LAMBDA;
     ng_hashmap_init(&g->index, sizeof(ngram_key), sizeof(uint32_t));
     *out = g;
     return NG_OK;
@@ -130,7 +132,7 @@ static ng_status add_successor(ng_ngram *g, ngram_context *c, uint32_t token, ui
         return NG_OK;
     }
     if (c->n == c->cap) {
-        size_t cap = c->cap ? 2 * c->cap : 4;
+        size_t cap = c->cap ? 2 * c->cap : 1;
         uint32_t *t = realloc(c->tokens, cap * sizeof *t);
         if (t)
             c->tokens = t;
@@ -172,6 +174,15 @@ ng_status ng_ngram_add_sequence(ng_ngram *g, const uint32_t *tokens, size_t n, n
 }
 
 size_t ng_ngram_order(const ng_ngram *g) { return g->order; }
+double ng_ngram_lambda(const ng_ngram *g) { return g->lambda; }
+
+ng_status ng_ngram_set_lambda(ng_ngram *g, double lambda, ng_error *err)
+{
+    if (!(lambda > 0 && lambda <= 1))
+        return ng_fail(err, NG_EINVAL, "n-gram: lambda %g is not in (0, 1]", lambda);
+    g->lambda = lambda;
+    return NG_OK;
+}
 uint32_t ng_ngram_vocab(const ng_ngram *g) { return g->vocab; }
 size_t ng_ngram_n_contexts(const ng_ngram *g) { return g->n_contexts; }
 size_t ng_ngram_n_entries(const ng_ngram *g) { return g->n_entries; }
@@ -230,10 +241,8 @@ double ng_ngram_prob(const ng_ngram *g, const uint32_t *ctx, size_t ctx_len, uin
         if (!c)
             break; /* no longer context can be seen if this suffix was not */
         uint64_t cw = ng_ngram_count(g, ctx + ctx_len - len, len, token);
-        if (len == 0)
-            p = (double)cw / (double)c->total;
-        else
-            p = ((double)cw + (double)c->n * p) / ((double)c->total + (double)c->n);
+        double own = (double)cw / (double)c->total;
+        p = len == 0 ? own : g->lambda * own + (1.0 - g->lambda) * p;
     }
     return p;
 }
@@ -254,8 +263,7 @@ uint32_t ng_ngram_sample(const ng_ngram *g, const uint32_t *ctx, size_t ctx_len,
     ctx_len = clip_context(g, &ctx, ctx_len);
     for (size_t len = ng_ngram_longest_seen(g, ctx, ctx_len); len > 0; len--) {
         const ngram_context *c = find_context(g, ctx + ctx_len - len, len);
-        double stay = (double)c->total / (double)(c->total + c->n);
-        if (ng_rng_uniform(rng) < stay)
+        if (ng_rng_uniform(rng) < g->lambda)
             return draw_successor(c, rng);
     }
     const ngram_context *root = find_context(g, NULL, 0);
@@ -304,8 +312,9 @@ json_t *ng_ngram_to_json(const ng_ngram *g)
         json_array_append_new(nexts, next);
     }
     free(sorted);
-    return json_pack("{s:I, s:I, s:o, s:o}", "order", (json_int_t)g->order, "vocab",
-                     (json_int_t)g->vocab, "contexts", contexts, "next", nexts);
+    return json_pack("{s:I, s:I, s:f, s:o, s:o}", "order", (json_int_t)g->order, "vocab",
+                     (json_int_t)g->vocab, "lambda", g->lambda, "contexts", contexts, "next",
+                     nexts);
 }
 
 static bool read_token(const json_t *v, uint32_t vocab, uint32_t *out)
@@ -373,6 +382,12 @@ ng_status ng_ngram_from_json(const json_t *json, const char *what, ng_ngram **ou
     ng_ngram *g;
     ng_status st = ng_ngram_new((size_t)json_integer_value(order),
                                 (uint32_t)json_integer_value(vocab), &g, err);
+    const json_t *lambda = json_object_get(json, "lambda");
+    if (!st && !json_is_number(lambda))
+        st = ng_fail(err, NG_EFORMAT, "%s: 'lambda' is missing or not a number", what);
+    if (!st && ng_ngram_set_lambda(g, json_number_value(lambda), err))
+        st = ng_fail(err, NG_EFORMAT, "%s: 'lambda' %g is not in (0, 1]", what,
+                     json_number_value(lambda));
     for (size_t i = 0; !st && i < json_array_size(contexts); i++)
         st = read_context(g, json_array_get(contexts, i), json_array_get(nexts, i), i, what, err);
     if (!st && !find_context(g, NULL, 0))

@@ -1,0 +1,626 @@
+/* test_aggregate_level.c — the aggregate level on real traffic (DARPA 1999 Monday):
+ * a timeline over the training duration has the real flow count (±20%), class mix and
+ * server ports (JSD ≤ 0.05), flow packets/bytes/duration (KS ≤ 0.10) and
+ * flows-per-second series (KS ≤ 0.15); the model file round-trips byte for byte; the
+ * same seed gives the same timeline; the timeline keeps its contract (ids, order,
+ * duration, max_flows, class filter, rate scale); tiny data (one flow, only UDP, only
+ * non-IP frames) works; damaged headers are refused naming the key. */
+#include "test_util.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "model/aggregate_level.h"
+#include "model/dataset.h"
+#include "model/model_file.h"
+#include "model/train_config.h"
+#include "stats/metrics.h"
+
+/* ---- helpers ---- */
+
+static void load(const char *path, ng_dataset *ds)
+{
+    ng_error err;
+    if (ng_dataset_load(ds, &path, 1, NULL, &err))
+        fail_msg("%s", err.msg);
+}
+
+static ng_aggregate *train(const ng_dataset *ds, uint64_t seed)
+{
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    cfg.seed = seed;
+    ng_aggregate *a = NULL;
+    ng_error err;
+    if (ng_aggregate_train(ds, &cfg, &a, &err))
+        fail_msg("training failed: %s", err.msg);
+    return a;
+}
+
+static ng_timeline_options options(const ng_aggregate *a, uint64_t seed)
+{
+    ng_timeline_options o;
+    memset(&o, 0, sizeof o);
+    o.seed = seed;
+    o.start_ns = ng_aggregate_train_start_ns(a);
+    o.duration_ns = ng_aggregate_train_duration_ns(a);
+    o.rate_scale = 1.0;
+    return o;
+}
+
+/* All plans of a timeline (caller frees). */
+static ng_flow_plan *run(const ng_aggregate *a, const ng_timeline_options *o, size_t *n)
+{
+    ng_timeline *t;
+    ng_error err;
+    if (ng_timeline_new(a, o, &t, &err))
+        fail_msg("timeline: %s", err.msg);
+    size_t cap = 1024;
+    ng_flow_plan *plans = malloc(cap * sizeof *plans);
+    *n = 0;
+    ng_flow_plan p;
+    while (ng_timeline_next(t, &p)) {
+        if (*n == cap)
+            plans = realloc(plans, (cap *= 2) * sizeof *plans);
+        plans[(*n)++] = p;
+    }
+    ng_timeline_free(t);
+    return plans;
+}
+
+static uint8_t *encode(const ng_aggregate *a, size_t *len)
+{
+    ng_model_writer *w;
+    ng_error err;
+    json_t *header = json_object();
+    assert_int_equal(ng_model_writer_new(&w, &err), NG_OK);
+    if (ng_aggregate_save(a, w, header, &err))
+        fail_msg("save: %s", err.msg);
+    assert_int_equal(ng_model_writer_set_header(w, header, &err), NG_OK);
+    uint8_t *bytes;
+    assert_int_equal(ng_model_writer_encode(w, &bytes, len, &err), NG_OK);
+    ng_model_writer_free(w);
+    json_decref(header);
+    return bytes;
+}
+
+static ng_aggregate *reload(const uint8_t *bytes, size_t len)
+{
+    ng_model_file *m;
+    ng_error err;
+    assert_int_equal(ng_model_file_decode(bytes, len, "mem.ngm", &m, &err), NG_OK);
+    ng_aggregate *a;
+    if (ng_aggregate_load(m, &a, &err))
+        fail_msg("load: %s", err.msg);
+    ng_model_file_free(m);
+    return a;
+}
+
+static double ks(double *a, size_t na, double *b, size_t nb)
+{
+    double d;
+    ng_error err;
+    assert_int_equal(ng_ks_statistic(a, na, b, nb, &d, &err), NG_OK);
+    return d;
+}
+
+/* Flows per 1 s bin over [origin, origin + duration). */
+static double *per_second(const int64_t *starts, size_t n, int64_t origin, int64_t duration,
+                          size_t *bins)
+{
+    *bins = (size_t)(duration / 1000000000) + 1;
+    double *c = calloc(*bins, sizeof *c);
+    for (size_t i = 0; i < n; i++) {
+        int64_t b = (starts[i] - origin) / 1000000000;
+        if (b >= 0 && (size_t)b < *bins)
+            c[b] += 1;
+    }
+    return c;
+}
+
+/* ---- DARPA 1999 Monday ---- */
+
+typedef struct darpa_fixture {
+    ng_dataset ds;
+    ng_aggregate *a;
+} darpa_fixture;
+
+static darpa_fixture darpa;
+static bool darpa_ready;
+
+static bool darpa_setup(void)
+{
+    if (darpa_ready)
+        return true;
+    const char *path = ng_test_shared("darpa99/week1-monday.pcap");
+    if (!path)
+        return false;
+    load(path, &darpa.ds);
+    darpa.a = train(&darpa.ds, 1);
+    darpa_ready = true;
+    return true;
+}
+
+static void test_darpa_counts_mix_ports(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    const ng_dataset *ds = &darpa.ds;
+    double real_cls[NG_APP_COUNT] = {0}, real_ports[65536 / 64] = {0};
+    static double real_port[65536], gen_port[65536];
+    memset(real_port, 0, sizeof real_port);
+    memset(gen_port, 0, sizeof gen_port);
+    (void)real_ports;
+    for (size_t i = 0; i < ds->n_flows; i++) {
+        real_cls[ds->flows[i].app_class]++;
+        real_port[ds->flows[i].server_port]++;
+    }
+    double worst_count = 0, worst_cls = 0, worst_port = 0;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        ng_timeline_options o = options(darpa.a, seed);
+        size_t n;
+        ng_flow_plan *plans = run(darpa.a, &o, &n);
+        double gen_cls[NG_APP_COUNT] = {0};
+        memset(gen_port, 0, sizeof gen_port);
+        for (size_t i = 0; i < n; i++) {
+            gen_cls[plans[i].app_class]++;
+            gen_port[plans[i].server_port]++;
+        }
+        double rel = fabs((double)n - (double)ds->n_flows) / (double)ds->n_flows;
+        double jc = ng_jsd(real_cls, gen_cls, NG_APP_COUNT);
+        double jp = ng_jsd(real_port, gen_port, 65536);
+        print_message("seed %llu: %zu flows (real %zu, %+.1f%%), class JSD %.4f, port JSD %.4f\n",
+                      (unsigned long long)seed, n, ds->n_flows,
+                      100.0 * ((double)n - (double)ds->n_flows) / (double)ds->n_flows, jc, jp);
+        worst_count = fmax(worst_count, rel);
+        worst_cls = fmax(worst_cls, jc);
+        worst_port = fmax(worst_port, jp);
+        free(plans);
+    }
+    assert_true(worst_count <= 0.20);
+    assert_true(worst_cls <= 0.05);
+    assert_true(worst_port <= 0.05);
+}
+
+static void test_darpa_flow_shapes(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    const ng_dataset *ds = &darpa.ds;
+    size_t nr = ds->n_flows;
+    double *rp = malloc(nr * sizeof *rp), *rb = malloc(nr * sizeof *rb), *rd = malloc(nr * sizeof *rd);
+    for (size_t i = 0; i < nr; i++) {
+        rp[i] = (double)ng_flow_packets(&ds->flows[i]);
+        rb[i] = (double)ng_flow_bytes(&ds->flows[i]);
+        rd[i] = (double)(ds->flows[i].last_ns - ds->flows[i].start_ns) * 1e-9;
+    }
+    /* Ten timelines over the training duration, as generate runs them. */
+    size_t n = 0, cap = 0;
+    ng_flow_plan *plans = NULL;
+    for (uint64_t seed = 1; seed <= 10; seed++) {
+        ng_timeline_options o = options(darpa.a, 100 + seed);
+        size_t m;
+        ng_flow_plan *part = run(darpa.a, &o, &m);
+        if (n + m > cap)
+            plans = realloc(plans, (cap = 2 * (n + m)) * sizeof *plans);
+        memcpy(plans + n, part, m * sizeof *part);
+        n += m;
+        free(part);
+    }
+    double *gp = malloc(n * sizeof *gp), *gb = malloc(n * sizeof *gb), *gd = malloc(n * sizeof *gd);
+    size_t syn_tcp = 0, tcp = 0;
+    for (size_t i = 0; i < n; i++) {
+        const ng_flow_plan *p = &plans[i];
+        assert_true(p->target_packets >= 1);
+        assert_true(p->target_duration_ns >= 0);
+        if (p->target_packets == 1)
+            assert_true(p->target_duration_ns == 0);
+        assert_true(p->target_bytes >= p->target_packets * 42ull);
+        gp[i] = p->target_packets;
+        gb[i] = (double)p->target_bytes;
+        gd[i] = (double)p->target_duration_ns * 1e-9;
+        if (p->ip_proto == 6) {
+            tcp++;
+            syn_tcp += p->start_reason == 0;
+        }
+    }
+    double kp = ks(rp, nr, gp, n), kb = ks(rb, nr, gb, n), kd = ks(rd, nr, gd, n);
+    print_message("flow shapes KS vs real (%zu sampled, %zu real): packets %.4f, bytes %.4f, "
+                  "duration %.4f; TCP flows starting with SYN %.1f%%\n",
+                  n, nr, kp, kb, kd, 100.0 * (double)syn_tcp / (double)(tcp ? tcp : 1));
+    assert_true(kp <= 0.10);
+    assert_true(kb <= 0.10);
+    assert_true(kd <= 0.10);
+    free(rp), free(rb), free(rd), free(gp), free(gb), free(gd), free(plans);
+}
+
+static void test_darpa_flows_per_second(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    const ng_dataset *ds = &darpa.ds;
+    int64_t origin = ng_aggregate_train_start_ns(darpa.a);
+    int64_t dur = ng_aggregate_train_duration_ns(darpa.a);
+    int64_t *starts = malloc(ds->n_flows * sizeof *starts);
+    for (size_t i = 0; i < ds->n_flows; i++)
+        starts[i] = ds->flows[i].start_ns;
+    size_t bins;
+    double *real = per_second(starts, ds->n_flows, origin, dur, &bins);
+    free(starts);
+    double worst = 0, sum = 0;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        ng_timeline_options o = options(darpa.a, seed);
+        size_t n;
+        ng_flow_plan *plans = run(darpa.a, &o, &n);
+        int64_t *gs = malloc((n ? n : 1) * sizeof *gs);
+        for (size_t i = 0; i < n; i++)
+            gs[i] = plans[i].start_ns;
+        size_t gbins;
+        double *gen = per_second(gs, n, origin, dur, &gbins);
+        double d = ks(real, bins, gen, gbins);
+        print_message("seed %llu: flows-per-second KS %.4f (%zu bins)\n",
+                      (unsigned long long)seed, d, bins);
+        worst = fmax(worst, d);
+        sum += d;
+        free(gs), free(gen), free(plans);
+    }
+    print_message("flows-per-second KS: mean %.4f, worst %.4f over 5 seeds\n", sum / 5, worst);
+    assert_true(worst <= 0.15);
+    free(real);
+}
+
+static void test_darpa_round_trip_and_determinism(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    size_t len1, len2;
+    uint8_t *b1 = encode(darpa.a, &len1);
+    ng_aggregate *back = reload(b1, len1);
+    uint8_t *b2 = encode(back, &len2);
+    assert_int_equal(len1, len2);
+    assert_memory_equal(b1, b2, len1);
+    /* Retraining with the same seed gives the same bytes. */
+    ng_aggregate *again = train(&darpa.ds, 1);
+    size_t len3;
+    uint8_t *b3 = encode(again, &len3);
+    assert_int_equal(len1, len3);
+    assert_memory_equal(b1, b3, len1);
+    /* Same seed, same timeline — from the trained and from the reloaded model. */
+    ng_timeline_options o = options(darpa.a, 99);
+    size_t n1, n2;
+    ng_flow_plan *p1 = run(darpa.a, &o, &n1), *p2 = run(back, &o, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(p1, p2, n1 * sizeof *p1);
+    print_message("model section: %zu bytes; timeline of %zu flows identical after reload\n",
+                  len1, n1);
+    json_t *sum = ng_aggregate_summary(back);
+    assert_non_null(sum);
+    char *text = json_dumps(sum, JSON_COMPACT);
+    assert_non_null(strstr(text, "\"smtp\""));
+    free(text);
+    json_decref(sum);
+    free(p1), free(p2), free(b1), free(b2), free(b3);
+    ng_aggregate_free(back);
+    ng_aggregate_free(again);
+}
+
+static void test_darpa_timeline_contract(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    ng_timeline_options o = options(darpa.a, 5);
+    o.start_ns = 1000000000000LL;
+    o.duration_ns = 300000000000LL;
+    size_t n;
+    ng_flow_plan *plans = run(darpa.a, &o, &n);
+    assert_true(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(plans[i].id, i);
+        assert_true(plans[i].start_ns >= o.start_ns);
+        assert_true(plans[i].start_ns < o.start_ns + o.duration_ns);
+        if (i)
+            assert_true(plans[i].start_ns >= plans[i - 1].start_ns);
+        if (!plans[i].is_noflow) {
+            assert_true(plans[i].server_port != 0);
+            assert_true(plans[i].client.family == plans[i].server.family);
+            assert_true(plans[i].client_ttl != 0 && plans[i].server_ttl != 0);
+        }
+    }
+    free(plans);
+    /* Rate scale 2: the same flows, every start twice as close to the origin. */
+    size_t n1, n2;
+    o.duration_ns = 0;
+    o.max_flows = 200;
+    ng_flow_plan *slow = run(darpa.a, &o, &n1);
+    o.rate_scale = 2.0;
+    plans = run(darpa.a, &o, &n2);
+    assert_int_equal(n1, n2);
+    for (size_t i = 0; i < n2; i++) {
+        double a1 = (double)(slow[i].start_ns - o.start_ns), a2 = (double)(plans[i].start_ns - o.start_ns);
+        assert_true(fabs(a2 - a1 / 2) <= 1e-9 * a1 + (double)i + 1);
+        assert_int_equal(plans[i].app_class, slow[i].app_class);
+    }
+    free(slow);
+    free(plans);
+    /* max_flows and the class filter: only HTTP, time still advancing. */
+    o.rate_scale = 1.0;
+    o.duration_ns = 0;
+    o.max_flows = 50;
+    o.filter_classes = true;
+    o.keep_class[NG_APP_HTTP] = true;
+    plans = run(darpa.a, &o, &n);
+    assert_int_equal(n, 50);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(plans[i].app_class, NG_APP_HTTP);
+        assert_int_equal(plans[i].server_port, 80);
+        assert_int_equal(plans[i].id, i);
+    }
+    free(plans);
+    /* A filter naming no class of the model is refused. */
+    memset(o.keep_class, 0, sizeof o.keep_class);
+    o.keep_class[NG_APP_QUIC] = true;
+    ng_timeline *t;
+    ng_error err;
+    assert_int_equal(ng_timeline_new(darpa.a, &o, &t, &err), NG_EINVAL);
+    /* Header habits are exposed per class. */
+    const ng_header_habits *h = ng_aggregate_habits(darpa.a, NG_APP_SMTP);
+    assert_true(h->dir[0].ttl.n >= 1);
+    assert_true(h->dir[0].window.n >= 1);
+    assert_int_equal(ng_aggregate_habits(darpa.a, 200)->dir[0].ttl.n, 0);
+}
+
+/* ---- damaged headers ---- */
+
+typedef void (*damage_fn)(json_t *agg);
+
+static json_t *classes0(json_t *agg) { return json_array_get(json_object_get(agg, "classes"), 0); }
+static void neg_flows(json_t *agg) { json_object_set_new(classes0(agg), "flows", json_integer(-3)); }
+static void bad_class(json_t *agg) { json_object_set_new(classes0(agg), "class", json_string("gopher")); }
+static void bad_host(json_t *agg)
+{
+    json_t *servers = json_object_get(json_object_get(classes0(agg), "endpoints"), "servers");
+    json_array_set_new(json_object_get(servers, "values"), 0, json_integer(1000000));
+}
+static void neg_count(json_t *agg)
+{
+    json_t *ports = json_object_get(json_object_get(classes0(agg), "endpoints"), "server_ports");
+    json_array_set_new(json_object_get(ports, "counts"), 0, json_integer(-1));
+}
+static void bad_ngram_ctx(json_t *agg)
+{
+    json_t *ctx = json_object_get(json_object_get(json_object_get(agg, "arrivals"), "ngram"), "contexts");
+    json_array_set_new(ctx, 0, json_string("x"));
+}
+static void bad_vocab(json_t *agg)
+{
+    json_t *g = json_object_get(json_object_get(agg, "arrivals"), "ngram");
+    json_object_set_new(g, "vocab", json_integer(json_integer_value(json_object_get(g, "vocab")) + 1));
+}
+static void bad_k(json_t *agg)
+{
+    json_t *shape = json_object_get(classes0(agg), "shape");
+    json_object_set_new(shape, "k", json_integer(json_integer_value(json_object_get(shape, "k")) + 1));
+}
+static void missing_stats(json_t *agg) { json_object_del(agg, "stats"); }
+static void bad_start_end(json_t *agg)
+{
+    json_t *se = json_object_get(json_object_get(classes0(agg), "shape"), "start_end");
+    json_array_set_new(json_array_get(se, 0), 0, json_integer(-2));
+}
+static void unknown_arrival_class(json_t *agg)
+{
+    json_t *cls = json_object_get(json_object_get(agg, "arrivals"), "classes");
+    json_array_set_new(cls, 0, json_string("nonsense"));
+}
+
+static void test_damaged_headers_refused(void **state)
+{
+    (void)state;
+    ng_dataset ds;
+    load(ng_test_data("tiny.pcap"), &ds);
+    ng_aggregate *a = train(&ds, 3);
+    size_t len;
+    uint8_t *bytes = encode(a, &len);
+    ng_model_file *m;
+    ng_error err;
+    assert_int_equal(ng_model_file_decode(bytes, len, "m.ngm", &m, &err), NG_OK);
+    struct {
+        damage_fn fn;
+        const char *expect;
+    } cases[] = {
+        {neg_flows, "'flows'"},       {bad_class, "'class'"},   {bad_host, "servers"},
+        {neg_count, "server_ports"},  {bad_ngram_ctx, "context 0"}, {bad_vocab, "vocab"},
+        {bad_k, "k = "},              {missing_stats, "'stats'"}, {bad_start_end, "start_end"},
+        {unknown_arrival_class, "arrivals"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *saved = json_deep_copy(json_object_get(m->header, "aggregate"));
+        cases[i].fn(json_object_get(m->header, "aggregate"));
+        ng_aggregate *back = NULL;
+        ng_status st = ng_aggregate_load(m, &back, &err);
+        print_message("damage %zu: %s\n", i, err.msg);
+        assert_int_equal(st, NG_EFORMAT);
+        assert_null(back);
+        assert_non_null(strstr(err.msg, cases[i].expect));
+        assert_non_null(strstr(err.msg, "m.ngm"));
+        json_object_set_new(m->header, "aggregate", saved);
+    }
+    json_object_del(m->header, "aggregate");
+    ng_aggregate *back = NULL;
+    assert_int_equal(ng_aggregate_load(m, &back, &err), NG_EFORMAT);
+    assert_non_null(strstr(err.msg, "'aggregate'"));
+    ng_model_file_free(m);
+    free(bytes);
+    ng_aggregate_free(a);
+    ng_dataset_free(&ds);
+}
+
+/* ---- tiny data ---- */
+
+static ng_flow make_flow(uint64_t id, int64_t start, uint8_t proto, uint8_t cls, bool noflow)
+{
+    ng_flow f;
+    memset(&f, 0, sizeof f);
+    f.id = id;
+    f.start_ns = start;
+    f.last_ns = start;
+    f.packets[0] = 1;
+    f.bytes[0] = 60;
+    f.ip_proto = proto;
+    f.app_class = cls;
+    f.is_noflow = noflow;
+    f.has_mac = true;
+    f.client_mac[5] = (uint8_t)(1 + id % 3);
+    f.server_mac[5] = 9;
+    if (noflow) {
+        f.ethertype = 0x0806;
+        f.start_reason = NG_FLOW_START_NONE;
+        f.end_reason = NG_FLOW_END_EOF;
+        return f;
+    }
+    f.ethertype = 0x0800;
+    f.ip_version = 4;
+    f.client.family = f.server.family = 4;
+    f.client.bytes[0] = 10, f.client.bytes[3] = (uint8_t)(1 + id % 3);
+    f.server.bytes[0] = 10, f.server.bytes[3] = 200;
+    f.client_port = (uint16_t)(40000 + id);
+    f.server_port = 53;
+    f.start_reason = proto == 6 ? NG_FLOW_START_SYN : NG_FLOW_START_NONE;
+    f.end_reason = NG_FLOW_END_IDLE;
+    return f;
+}
+
+static ng_packet_row row_of(const ng_flow *f)
+{
+    ng_packet_row r;
+    memset(&r, 0, sizeof r);
+    r.ts_ns = f->start_ns;
+    r.flow_id = f->id;
+    r.frame_len = 60;
+    r.ethertype = f->ethertype;
+    r.ip_proto = f->ip_proto;
+    r.app_class = f->app_class;
+    r.ip_version = f->ip_version;
+    r.ttl = f->ip_version ? 64 : 0;
+    r.sport = f->client_port;
+    r.dport = f->server_port;
+    return r;
+}
+
+static void check_tiny(const ng_flow *flows, size_t n)
+{
+    ng_packet_row rows[16];
+    for (size_t i = 0; i < n; i++)
+        rows[i] = row_of(&flows[i]);
+    ng_dataset ds;
+    ng_error err;
+    if (ng_dataset_from_rows(&ds, rows, n, flows, n, NULL, &err))
+        fail_msg("dataset: %s", err.msg);
+    ng_aggregate *a = train(&ds, 2);
+    size_t len, len2;
+    uint8_t *bytes = encode(a, &len);
+    ng_aggregate *back = reload(bytes, len);
+    uint8_t *bytes2 = encode(back, &len2);
+    assert_int_equal(len, len2);
+    assert_memory_equal(bytes, bytes2, len);
+    ng_timeline_options o = options(back, 4);
+    o.duration_ns = 0;
+    o.max_flows = 200;
+    size_t got;
+    ng_flow_plan *plans = run(back, &o, &got);
+    assert_int_equal(got, 200);
+    for (size_t i = 0; i < got; i++) {
+        assert_true(plans[i].target_packets >= 1);
+        assert_int_equal(plans[i].is_noflow, flows[0].is_noflow);
+        if (plans[i].is_noflow)
+            assert_int_equal(plans[i].ethertype, 0x0806);
+        else
+            assert_int_equal(plans[i].ip_proto, flows[0].ip_proto);
+    }
+    json_decref(ng_aggregate_summary(back));
+    free(plans), free(bytes), free(bytes2);
+    ng_aggregate_free(back);
+    ng_aggregate_free(a);
+    ng_dataset_free(&ds);
+}
+
+static void test_tiny_one_flow(void **state)
+{
+    (void)state;
+    ng_flow f = make_flow(0, 1000, 17, NG_APP_DNS, false);
+    check_tiny(&f, 1);
+}
+
+static void test_tiny_only_udp(void **state)
+{
+    (void)state;
+    ng_flow f[8];
+    for (size_t i = 0; i < 8; i++)
+        f[i] = make_flow(i, (int64_t)(1000 + i * 1000000 * (i % 3 + 1)), 17, NG_APP_DNS, false);
+    check_tiny(f, 8);
+}
+
+static void test_tiny_only_non_ip(void **state)
+{
+    (void)state;
+    ng_flow f[6];
+    for (size_t i = 0; i < 6; i++)
+        f[i] = make_flow(i, (int64_t)(5000 + i * 20000000), 0, NG_APP_NOFLOW, true);
+    check_tiny(f, 6);
+}
+
+static void test_empty_refused(void **state)
+{
+    (void)state;
+    ng_dataset ds;
+    memset(&ds, 0, sizeof ds);
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    ng_aggregate *a;
+    ng_error err;
+    assert_int_equal(ng_aggregate_train(&ds, &cfg, &a, &err), NG_EINVAL);
+    assert_null(a);
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (darpa_ready) {
+        ng_aggregate_free(darpa.a);
+        ng_dataset_free(&darpa.ds);
+        darpa_ready = false;
+    }
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_darpa_counts_mix_ports),
+        cmocka_unit_test(test_darpa_flow_shapes),
+        cmocka_unit_test(test_darpa_flows_per_second),
+        cmocka_unit_test(test_darpa_round_trip_and_determinism),
+        cmocka_unit_test(test_darpa_timeline_contract),
+        cmocka_unit_test(test_damaged_headers_refused),
+        cmocka_unit_test(test_tiny_one_flow),
+        cmocka_unit_test(test_tiny_only_udp),
+        cmocka_unit_test(test_tiny_only_non_ip),
+        cmocka_unit_test(test_empty_refused),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown);
+}
