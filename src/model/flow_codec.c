@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PROGRESS_SCALE 0.25f
 #define MAX_PAYLOAD 65000.0
 
 uint8_t ng_proto_kind_of(uint8_t ip_proto, uint16_t ethertype)
@@ -241,8 +240,8 @@ void ng_flow_codec_encode_prev(const ng_flow_codec *codec, const ng_flow_token *
 void ng_flow_codec_encode_progress(double t, double target, float *x_progress)
 {
     double remaining = target > t ? target - t : 0.0;
-    x_progress[0] = PROGRESS_SCALE * (float)log1p(t);
-    x_progress[1] = PROGRESS_SCALE * (float)log1p(remaining);
+    x_progress[0] = NG_FLOW_PROGRESS_SCALE * (float)log1p(t);
+    x_progress[1] = NG_FLOW_PROGRESS_SCALE * (float)log1p(remaining);
     x_progress[2] = (float)(1.0 / (1.0 + remaining)); /* sharp near the end: 1, 1/2, 1/3 */
 }
 

@@ -44,6 +44,7 @@ enum {
 #define NG_FLOW_MAX_FLAGS 16          /* TCP flag bytes kept as categories */
 #define NG_FLOW_IAT_FLOOR_S 1e-7      /* log10 IATs are taken of max(iat, this) */
 #define NG_FLOW_PROGRESS_FEATURES 3
+#define NG_FLOW_PROGRESS_SCALE 0.25f /* on log1p(t) and log1p(remaining) */
 #define NG_FLOW_START_KINDS 4
 #define NG_FLOW_END_KINDS 4
 #define NG_FLOW_MAX_MIXTURE 32        /* IAT mixture components */

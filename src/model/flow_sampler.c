@@ -2,8 +2,10 @@
  *
  * Layer 0's input projection is a sum of rows of the transposed W_ih (flow_level_
  * internal.h): the flow's constant conditioning once at begin, then per step the rows of
- * the previous cluster and flags (one-hot) and of the five scalar inputs; only h W_hh^T
- * is a matrix-vector product. Head 2's one-hot cluster part is one row of a table. */
+ * the previous cluster and flags (one-hot) and of the scalar inputs (direction, IAT,
+ * payload, progress). W_hh and both heads are products with transposed tables
+ * (nn/row_combine.h); head 2's one-hot cluster part plus its bias is one table row.
+ * Layers above the first use BLAS. */
 #include "model/flow_sampler.h"
 
 #include <cblas.h>
@@ -121,8 +123,8 @@ static void encode_progress(const ng_flow_level *fl, uint32_t t, uint32_t target
         ng_flow_codec_encode_progress((double)t, (double)target, x);
         return;
     }
-    x[0] = 0.25f * fl->log1p_t[t];
-    x[1] = 0.25f * fl->log1p_t[remaining];
+    x[0] = NG_FLOW_PROGRESS_SCALE * fl->log1p_t[t];
+    x[1] = NG_FLOW_PROGRESS_SCALE * fl->log1p_t[remaining];
     x[2] = (float)(1.0 / (1.0 + remaining));
 }
 

@@ -445,9 +445,8 @@ static void test_determinism_and_round_trip(void **state)
 /* The sampler's fast path (transposed tables, gathered one-hot rows, state reset every
  * window) computes what the training network computes, step by step, when it is fed
  * the real previous packets: h and the next-cluster distribution agree to 1e-5. */
-static void test_sampler_matches_training_forward(void **state)
+static void check_teacher_forced(size_t layers)
 {
-    (void)state;
     ng_rng rng;
     ng_rng_seed(&rng, 21);
     ng_dataset ds;
@@ -456,6 +455,7 @@ static void test_sampler_matches_training_forward(void **state)
     ng_train_config cfg;
     small_config(&cfg);
     cfg.flow.epochs = 3;
+    cfg.flow.layers = layers;
     ng_flow_level *fl;
     ng_error err;
     assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, NULL, &err), NG_OK);
@@ -465,7 +465,7 @@ static void test_sampler_matches_training_forward(void **state)
     const ng_flow_codec *codec = &fl->net.codec;
     size_t H = fl->net.hidden, T = cfg.flow.max_steps;
     ng_flow_net net;
-    assert_int_equal(ng_flow_net_init(&net, codec, H, 1, 4, T, &err), NG_OK);
+    assert_int_equal(ng_flow_net_init(&net, codec, H, layers, 4, T, &err), NG_OK);
     memcpy(net.params.data, fl->net.params.data, net.params.total * sizeof(float));
     ng_flow_corpus corpus;
     assert_int_equal(ng_flow_corpus_build(&corpus, codec, &ds, clusters, &flow, 1, T, &err), NG_OK);
@@ -486,9 +486,9 @@ static void test_sampler_matches_training_forward(void **state)
         ng_packet_proposal p;
         assert_true(ng_flow_sampler_next(fl, &s, &p));
         size_t w = step / T, t = step % T;
-        const float *h = net.lstm.h[0] + ((t + 1) * 2 + w) * H;
+        const float *h = net.lstm.h[layers - 1] + ((t + 1) * 2 + w) * H;
         for (size_t j = 0; j < H; j++)
-            max_h = fmax(max_h, fabs(h[j] - s.h[j]));
+            max_h = fmax(max_h, fabs(h[j] - s.h[(layers - 1) * H + j]));
         /* next-cluster probabilities over the non-end classes (the end is suppressed) */
         const float *z = net.head1 + (t * 2 + w) * (K + 1);
         double zmax = z[0], sum_net = 0.0, sum_s = 0.0;
@@ -499,8 +499,8 @@ static void test_sampler_matches_training_forward(void **state)
         for (size_t c = 0; c < K; c++)
             max_p = fmax(max_p, fabs(exp(z[c] - zmax) / sum_net - s.logits[c] / sum_s));
     }
-    printf("  teacher-forced %zu steps over 2 windows: max |h diff| %.2e, max |p diff| %.2e\n",
-           n, max_h, max_p);
+    printf("  %zu layer(s), teacher-forced %zu steps over 2 windows: max |h diff| %.2e, "
+           "max |p diff| %.2e\n", layers, n, max_h, max_p);
     assert_true(max_h < 1e-5 && max_p < 1e-5);
     ng_flow_sampler_free(&s);
     ng_flow_batch_free(&batch);
@@ -509,6 +509,13 @@ static void test_sampler_matches_training_forward(void **state)
     ng_flow_level_free(fl);
     free(clusters);
     ng_dataset_free(&ds);
+}
+
+static void test_sampler_matches_training_forward(void **state)
+{
+    (void)state;
+    check_teacher_forced(1);
+    check_teacher_forced(2);
 }
 
 static void test_tiny_data(void **state)
