@@ -139,22 +139,35 @@ static double simulated_mean_gap(const ng_arrivals *a, size_t steps, uint64_t se
     return sum / (double)steps;
 }
 
-static void calibrate(ng_arrivals *a, const double *x, size_t n_gaps, uint64_t seed)
+/* The mean gap that puts the training's n flows in its whole duration (first start to
+ * last packet): duration / n. Gaps between starts alone would ignore the time the last
+ * flows still run: one 600 s FTP session has no gap at all, three Modbus sessions
+ * starting within 0.1 s and lasting a minute would otherwise give a flow every 60 ms. */
+static double target_mean_gap(const ng_dataset *ds, const double *x, size_t n_gaps)
 {
-    a->gap_scale = 1.0;
-    a->mean_gap_s = 1.0;
-    if (n_gaps == 0)
-        return;
-    double real = 0;
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t i = 0; i < ds->n_flows; i++) {
+        first = ds->flows[i].start_ns < first ? ds->flows[i].start_ns : first;
+        last = ds->flows[i].last_ns > last ? ds->flows[i].last_ns : last;
+    }
+    double span = last > first ? (double)ng_ts_gap(last, first) * 1e-9 : 0.0;
+    if (span > 0)
+        return span / (double)ds->n_flows;
+    double mean = 0;
     for (size_t i = 0; i < n_gaps; i++)
-        real += pow(10.0, x[i]) - NG_GAP_FLOOR_S;
-    real /= (double)n_gaps;
-    if (real > 0)
-        a->mean_gap_s = real;
+        mean += (pow(10.0, x[i]) - NG_GAP_FLOOR_S) / (double)n_gaps;
+    return mean > 0 ? mean : 1.0;
+}
+
+static void calibrate(ng_arrivals *a, const ng_dataset *ds, const double *x, size_t n_gaps,
+                      uint64_t seed)
+{
+    a->mean_gap_s = target_mean_gap(ds, x, n_gaps);
     size_t steps = 20 * n_gaps < 20000 ? 20000 : 20 * n_gaps;
+    a->gap_scale = 1.0;
     double model = simulated_mean_gap(a, steps > 2000000 ? 2000000 : steps, seed);
-    if (real > 0 && model > 0 && isfinite(real / model))
-        a->gap_scale = real / model;
+    if (model > 0 && isfinite(a->mean_gap_s / model))
+        a->gap_scale = a->mean_gap_s / model;
 }
 
 static ng_status build_tokens(ng_arrivals *a, const ng_dataset *ds, const start_order *order,
@@ -208,7 +221,7 @@ ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_m
     if (!st)
         st = build_tokens(a, ds, ord, x, order, err);
     if (!st)
-        calibrate(a, x, n - 1, seed ^ 0xca1);
+        calibrate(a, ds, x, n - 1, seed ^ 0xca1);
     free(ord);
     free(x);
     if (st)

@@ -39,8 +39,8 @@ typedef struct ng_arrivals {
     uint8_t classes[NG_APP_COUNT];   /* class index -> ng_app_class */
     ng_ngram *ngram;
     double *lo, *hi;                 /* per component: observed range of its log-gaps */
-    double gap_scale;                /* calibration: real mean gap / the model's */
-    double mean_gap_s;               /* real mean gap (1 s when there was none) */
+    double gap_scale;                /* calibration: target mean gap / the model's */
+    double mean_gap_s;               /* target: training duration / flows (else 1 s) */
 } ng_arrivals;
 
 ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_max,

@@ -82,18 +82,29 @@ static void remember(ng_timeline *t, uint32_t token)
  * bursts come in runs and the flow count of a window wanders (sd 13% of the count
  * over a DARPA HTTP half hour without anchoring). `lag` counts how many mean gaps the
  * clock is ahead of the real long-run rate (negative: behind, too many flows); every
- * gap is multiplied by exp(-lag / NG_RATE_ANCHOR_FLOWS), kept within
- * [1 / NG_RATE_ANCHOR_MAX, NG_RATE_ANCHOR_MAX]. Multiplying leaves a burst a burst
- * (its tiny gaps stay tiny) and stretches or shrinks lulls; a drift of a few dozen
- * flows is pulled back. */
+ * gap is multiplied by exp(-lag / tau), kept within [1 / NG_RATE_ANCHOR_MAX,
+ * NG_RATE_ANCHOR_MAX], where tau is an eighth of the training's flow count, between 2
+ * and NG_RATE_ANCHOR_FLOWS. Multiplying leaves a burst a burst (its tiny gaps stay
+ * tiny) and stretches or shrinks lulls; a drift of a few dozen flows is pulled back.
+ *
+ * The origin is a random moment, not a flow start, so the first gap is a uniform
+ * fraction of a drawn gap (the start of a renewal process in equilibrium): a model of
+ * one 600 s session puts that session inside a 600 s timeline. */
 #define NG_RATE_ANCHOR_FLOWS 50.0
 #define NG_RATE_ANCHOR_MAX 3.0
+
+static double anchor_flows(const ng_aggregate *a)
+{
+    double tau = (double)a->n_flows / 8.0;
+    return tau < 2.0 ? 2.0 : tau > NG_RATE_ANCHOR_FLOWS ? NG_RATE_ANCHOR_FLOWS : tau;
+}
 
 static double anchored_gap(const ng_timeline *t, double gap_s)
 {
     double mean = t->a->arrivals.mean_gap_s;
-    double lag = (t->elapsed_s - (double)t->tokens * mean) / mean;
-    double m = exp(-lag / NG_RATE_ANCHOR_FLOWS);
+    double expected = t->tokens ? ((double)t->tokens - 0.5) * mean : 0.0; /* first: half */
+    double lag = (t->elapsed_s - expected) / mean;
+    double m = exp(-lag / anchor_flows(t->a));
     m = m < 1.0 / NG_RATE_ANCHOR_MAX ? 1.0 / NG_RATE_ANCHOR_MAX : m;
     return gap_s * (m > NG_RATE_ANCHOR_MAX ? NG_RATE_ANCHOR_MAX : m);
 }
@@ -102,6 +113,8 @@ static double anchored_gap(const ng_timeline *t, double gap_s)
 static bool advance(ng_timeline *t, size_t component)
 {
     double gap_s = anchored_gap(t, ng_arrivals_sample_gap_s(&t->a->arrivals, component, &t->rng));
+    if (t->tokens == 0)
+        gap_s *= ng_rng_uniform(&t->rng);
     t->elapsed_s += gap_s;
     t->tokens++;
     double gap_ns = gap_s * 1e9 / t->opt.rate_scale;
