@@ -105,7 +105,7 @@ static double head_losses(ng_flow_net *net, const ng_flow_batch *b, bool backwar
 {
     const ng_flow_codec *c = &net->codec;
     size_t N = b->T * b->B, O2 = c->out2_size, M = c->iat_mixture;
-    float scale = 1.0f / (float)(b->steps ? b->steps : 1);
+    float scale = (float)(1.0 / b->norm);
     float *d1 = backward ? net->dhead1 : NULL, *d2 = backward ? net->dhead2 : NULL;
     const float *z2 = net->head2;
     ng_flow_loss l;

@@ -5,7 +5,7 @@
  *   head 1: logits over k + 1 (next cluster, k = end)       W1 [k+1, H]
  *   head 2: [h_t ; one-hot(true cluster c_t)] -> direction, flags, size, other size,
  *           IAT mixture (flow_codec.h layout)               W2 [out2, H + k]
- * Loss per batch = (1 / steps) * sum over steps of
+ * Loss per batch = (1 / norm) * sum over steps of
  *   CE(next) + [packet] (CE(dir) + CE(flags) + CE(size)) + [size is other] NLL(size)
  *   + [packet, not first] NLL(IAT)
  * with padding masked. Parameters are named "flow.lstm.<l>.*", "flow.head1.{w,b}",
@@ -46,8 +46,9 @@ ng_status ng_flow_net_init(ng_flow_net *net, const ng_flow_codec *codec, size_t 
 void ng_flow_net_init_weights(ng_flow_net *net, ng_rng *rng);
 void ng_flow_net_free(ng_flow_net *net);
 
-/* Loss of a batch (per unmasked step); with backward, ACCUMULATES parameter gradients
- * of that mean. parts may be NULL. */
+/* Loss of a batch: the sum over unmasked steps divided by batch->norm (the mean per
+ * step unless the caller changed norm); with backward, ACCUMULATES the parameter
+ * gradients of that value. parts (may be NULL) get the same scaling. */
 double ng_flow_net_loss(ng_flow_net *net, const ng_flow_batch *batch, bool backward,
                         ng_flow_loss *parts);
 

@@ -148,4 +148,74 @@ void ng_flow_batch_fill(ng_flow_batch *b, const ng_flow_codec *codec,
         for (size_t t = 0; t < w->len; t++)
             fill_step(b, t * count + i, codec, c, w, w->start + t);
     }
+    b->norm = b->steps ? (double)b->steps : 1.0;
+}
+
+/* ---- length-bucketed epochs ---- */
+
+ng_status ng_flow_epoch_init(ng_flow_epoch *e, size_t n_windows, size_t batch, uint64_t seed,
+                             ng_error *err)
+{
+    memset(e, 0, sizeof *e);
+    e->n = n_windows, e->batch = batch ? batch : 1;
+    e->n_batches = (n_windows + e->batch - 1) / e->batch;
+    e->order = malloc((n_windows + 1) * sizeof *e->order);
+    e->scratch = malloc((n_windows + 1) * sizeof *e->scratch);
+    e->batches = malloc((e->n_batches + 1) * sizeof *e->batches);
+    if (!e->order || !e->scratch || !e->batches) {
+        ng_flow_epoch_free(e);
+        return ng_fail(err, NG_ENOMEM, "no memory to batch %zu windows", n_windows);
+    }
+    for (size_t i = 0; i < n_windows; i++)
+        e->order[i] = i;
+    ng_rng_seed(&e->rng, seed);
+    e->pos = e->n_batches;
+    return NG_OK;
+}
+
+void ng_flow_epoch_free(ng_flow_epoch *e)
+{
+    free(e->order);
+    free(e->scratch);
+    free(e->batches);
+    memset(e, 0, sizeof *e);
+}
+
+static int by_key(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sort order[from, to) by window length, ties by position (keys are unique). */
+static void sort_by_length(ng_flow_epoch *e, const ng_flow_corpus *c, size_t from, size_t to)
+{
+    size_t span = to - from;
+    for (size_t i = 0; i < span; i++) /* key = length * span + position */
+        e->scratch[i] = (size_t)c->windows[e->order[from + i]].len * span + i;
+    qsort(e->scratch, span, sizeof *e->scratch, by_key);
+    for (size_t i = 0; i < span; i++) /* key -> the window it stands for */
+        e->scratch[i] = e->order[from + e->scratch[i] % span];
+    memcpy(e->order + from, e->scratch, span * sizeof *e->order);
+}
+
+void ng_flow_epoch_start(ng_flow_epoch *e, const ng_flow_corpus *corpus)
+{
+    ng_rng_shuffle(&e->rng, e->order, e->n);
+    size_t group = e->batch * NG_FLOW_BUCKET_BATCHES;
+    for (size_t from = 0; from < e->n; from += group)
+        sort_by_length(e, corpus, from, from + group < e->n ? from + group : e->n);
+    for (size_t b = 0; b < e->n_batches; b++)
+        e->batches[b] = b;
+    ng_rng_shuffle(&e->rng, e->batches, e->n_batches);
+    e->pos = 0;
+}
+
+size_t ng_flow_epoch_next(ng_flow_epoch *e, const size_t **idx)
+{
+    if (e->pos >= e->n_batches)
+        return 0;
+    size_t first = e->batches[e->pos++] * e->batch;
+    *idx = e->order + first;
+    return e->n - first < e->batch ? e->n - first : e->batch;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/error.h"
+#include "core/rng.h"
 #include "model/dataset.h"
 #include "model/flow_codec.h"
 
@@ -49,6 +50,9 @@ typedef struct ng_flow_batch {
     float *payload_z, *iat_z;
     float *w_next, *w_packet, *w_iat, *w_other; /* masks */
     size_t steps;          /* unmasked steps (sum of lengths) */
+    double norm;           /* the loss is divided by this: steps after fill; training sets
+                            * the epoch's mean steps per batch so every step weighs the same
+                            * whatever the batch's length */
     float *memory;
     int *imemory;
 } ng_flow_batch;
@@ -59,5 +63,27 @@ void ng_flow_batch_free(ng_flow_batch *batch);
 /* Fill the batch with windows[idx[0..count)] of the corpus (count <= max_batch). */
 void ng_flow_batch_fill(ng_flow_batch *batch, const ng_flow_codec *codec,
                         const ng_flow_corpus *corpus, const size_t *idx, size_t count);
+
+/* The training windows in mini-batches of similar length, so little of a batch is
+ * padding: each epoch the windows are shuffled, sorted by length within groups of
+ * NG_FLOW_BUCKET_BATCHES batches, cut into batches, and the batch order shuffled.
+ * Everything is drawn from the plan's own seeded generator. */
+#define NG_FLOW_BUCKET_BATCHES 16
+
+typedef struct ng_flow_epoch {
+    size_t *order;    /* window indices in batch order */
+    size_t *scratch;  /* sort keys */
+    size_t *batches;  /* batch numbers, shuffled */
+    size_t n, batch, n_batches, pos;
+    ng_rng rng;
+} ng_flow_epoch;
+
+ng_status ng_flow_epoch_init(ng_flow_epoch *e, size_t n_windows, size_t batch, uint64_t seed,
+                             ng_error *err);
+void ng_flow_epoch_free(ng_flow_epoch *e);
+/* Reshuffle and rewind. */
+void ng_flow_epoch_start(ng_flow_epoch *e, const ng_flow_corpus *corpus);
+/* Next batch: *idx points at up to `batch` window indices; returns the count (0: done). */
+size_t ng_flow_epoch_next(ng_flow_epoch *e, const size_t **idx);
 
 #endif

@@ -9,7 +9,7 @@
 #include "model/flow_level_internal.h"
 #include "model/flow_sequences.h"
 #include "nn/adam.h"
-#include "nn/batcher.h"
+#include "nn/batcher.h" /* ng_split, ng_early_stop */
 
 #define STREAM_SELECT 0x464c4f5753454cULL /* "FLOWSEL" */
 #define STREAM_SPLIT 0x464c4f5753504cULL
@@ -27,8 +27,7 @@ typedef struct trainer {
     ng_flow_batch batch;
     ng_adam adam;
     ng_early_stop stop;
-    ng_batcher batcher;
-    size_t *window_ids;
+    ng_flow_epoch epoch;
     size_t *eval_ids; /* [batch] */
 } trainer;
 
@@ -133,17 +132,14 @@ static ng_status prepare(trainer *tr, const ng_dataset *ds, const uint16_t *clus
                                 MIN_DELTA, tr->net.params.total, err);
     if (st)
         return st;
-    tr->window_ids = malloc((tr->train.n_windows + 1) * sizeof *tr->window_ids);
     tr->eval_ids = malloc(f->batch * sizeof *tr->eval_ids);
-    if (!tr->window_ids || !tr->eval_ids)
-        return ng_fail(err, NG_ENOMEM, "no memory for %zu windows", tr->train.n_windows);
-    for (size_t i = 0; i < tr->train.n_windows; i++)
-        tr->window_ids[i] = i;
+    if (!tr->eval_ids)
+        return ng_fail(err, NG_ENOMEM, "no memory for a batch of %zu windows", f->batch);
     ng_rng rng;
     ng_rng_stream(&rng, tr->cfg->seed, STREAM_INIT);
     ng_flow_net_init_weights(&tr->net, &rng);
-    return ng_batcher_init(&tr->batcher, tr->window_ids, tr->train.n_windows, f->batch,
-                           tr->cfg->seed ^ STREAM_BATCH, err);
+    return ng_flow_epoch_init(&tr->epoch, tr->train.n_windows, f->batch,
+                              tr->cfg->seed ^ STREAM_BATCH, err);
 }
 
 static void trainer_free(trainer *tr)
@@ -151,7 +147,6 @@ static void trainer_free(trainer *tr)
     free(tr->selected);
     free(tr->train_flows);
     free(tr->val_flows);
-    free(tr->window_ids);
     free(tr->eval_ids);
     ng_flow_corpus_free(&tr->train);
     ng_flow_corpus_free(&tr->val);
@@ -159,7 +154,7 @@ static void trainer_free(trainer *tr)
     ng_flow_batch_free(&tr->batch);
     ng_adam_free(&tr->adam);
     ng_early_stop_free(&tr->stop);
-    ng_batcher_free(&tr->batcher);
+    ng_flow_epoch_free(&tr->epoch);
 }
 
 /* Mean loss per step over every window of a corpus. */
@@ -173,7 +168,7 @@ static double evaluate(trainer *tr, const ng_flow_corpus *c)
         for (size_t i = 0; i < count; i++)
             idx[i] = w + i;
         ng_flow_batch_fill(&tr->batch, &tr->codec, c, idx, count);
-        total += ng_flow_net_loss(&tr->net, &tr->batch, false, NULL) * (double)tr->batch.steps;
+        total += ng_flow_net_loss(&tr->net, &tr->batch, false, NULL) * tr->batch.norm;
         steps += tr->batch.steps;
     }
     return steps ? total / (double)steps : 0.0;
@@ -184,9 +179,11 @@ static ng_status train_epoch(trainer *tr, int epoch, double *train_loss, ng_erro
     const size_t *rows;
     size_t count, steps = 0;
     double total = 0.0;
-    ng_batcher_epoch(&tr->batcher);
-    while ((count = ng_batcher_next(&tr->batcher, &rows))) {
+    double mean_steps = (double)tr->train.n_steps / (double)(tr->epoch.n_batches ? tr->epoch.n_batches : 1);
+    ng_flow_epoch_start(&tr->epoch, &tr->train);
+    while ((count = ng_flow_epoch_next(&tr->epoch, &rows))) {
         ng_flow_batch_fill(&tr->batch, &tr->codec, &tr->train, rows, count);
+        tr->batch.norm = mean_steps; /* batches of short windows must not weigh more */
         ng_params_zero_grad(&tr->net.params);
         double loss = ng_flow_net_loss(&tr->net, &tr->batch, true, NULL);
         ng_status st = ng_check_loss(loss, "flow-level training", epoch, err);
@@ -195,7 +192,7 @@ static ng_status train_epoch(trainer *tr, int epoch, double *train_loss, ng_erro
                                 tr->cfg->max_grad_norm, err);
         if (st)
             return st;
-        total += loss * (double)tr->batch.steps;
+        total += loss * tr->batch.norm;
         steps += tr->batch.steps;
     }
     *train_loss = steps ? total / (double)steps : 0.0;
