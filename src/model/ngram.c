@@ -205,6 +205,11 @@ uint64_t ng_ngram_total(const ng_ngram *g)
 /* The last min(len, order) tokens of ctx. */
 static size_t clip_context(const ng_ngram *g, const uint32_t **ctx, size_t len)
 {
+    static const uint32_t none[1];
+    if (!*ctx) {
+        *ctx = none;
+        return 0;
+    }
     if (len > g->order) {
         *ctx += len - g->order;
         len = g->order;
