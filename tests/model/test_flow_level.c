@@ -188,11 +188,11 @@ static void small_config(ng_train_config *cfg)
 {
     ng_train_config_default(cfg);
     cfg->flow.hidden = 32;
-    cfg->flow.epochs = SANITIZED ? 40 : 200;
+    cfg->flow.epochs = SANITIZED ? 40 : 300;
     cfg->flow.batch = 8;
     cfg->flow.max_steps = 16; /* flows are cut into several windows */
     cfg->flow.learning_rate = 3e-3f;
-    cfg->patience = 20;
+    cfg->patience = 30;
     cfg->validation_fraction = 0.2;
     cfg->seed = 42;
 }
@@ -267,7 +267,7 @@ static void test_synthetic_tcp_structure(void **state)
     if (!SANITIZED) {
         assert_true(syn_first >= 95 * n / 100);
         assert_true(synack_second >= 90 * n / 100);
-        assert_true(fin_last >= 80 * n / 100);
+        assert_true(fin_last >= 90 * n / 100);
     }
     assert_int_equal(length_ok, n);
     ng_flow_level_free(fl);
@@ -616,9 +616,8 @@ static void test_darpa_http(void **state)
     uint16_t *clusters = clusters_of(&ds);
     ng_train_config cfg;
     ng_train_config_default(&cfg);
-    cfg.flow.max_flows = SANITIZED ? 40 : 400;
-    cfg.flow.epochs = SANITIZED ? 1 : 20;
-    cfg.flow.learning_rate = 5e-3f;
+    cfg.flow.max_flows = SANITIZED ? 40 : 600; /* of 719: the subsampling path */
+    cfg.flow.epochs = SANITIZED ? 1 : 60;
     ng_flow_level *fl;
     ng_level_report rep;
     assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
