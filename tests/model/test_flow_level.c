@@ -617,7 +617,7 @@ static void test_darpa_http(void **state)
     ng_train_config cfg;
     ng_train_config_default(&cfg);
     cfg.flow.max_flows = SANITIZED ? 40 : 600; /* of 719: the subsampling path */
-    cfg.flow.epochs = SANITIZED ? 1 : 60;
+    cfg.flow.epochs = SANITIZED ? 4 : 60;
     ng_flow_level *fl;
     ng_level_report rep;
     assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
