@@ -13,7 +13,7 @@
 
 #define GAP_PREFIX "aggregate.gap"
 #ifndef NG_ARRIVALS_LAMBDA
-#define NG_ARRIVALS_LAMBDA 0.5
+#define NG_ARRIVALS_LAMBDA 0.3
 #endif
 
 

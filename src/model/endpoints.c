@@ -16,7 +16,7 @@ typedef struct host_key {
 } host_key;
 
 typedef struct class_tallies {
-    ng_tally protos, servers, clients, server_ports, client_ports, streams;
+    ng_tally protos, servers, clients, pairs, server_ports, client_ports, streams;
 } class_tallies;
 
 /* ---- stream templates packed into one value ---- */
@@ -96,6 +96,8 @@ static ng_status count_flow(trainer *tr, const ng_flow *f, uint32_t c, uint32_t 
     if (!st)
         st = ng_tally_add(&t->clients, c, 1, err);
     if (!st)
+        st = ng_tally_add(&t->pairs, (uint64_t)c << 20 | s, 1, err);
+    if (!st)
         st = ng_tally_add(&t->server_ports, f->server_port, 1, err);
     if (!st && f->client_port < 1024)
         return ng_tally_add(&t->client_ports, f->client_port, 1, err);
@@ -173,6 +175,8 @@ static ng_status build_class(trainer *tr, const ng_dataset *ds, uint8_t cls, ng_
     if (!st)
         st = ng_tally_top(&t->clients, 0, &c->clients, err);
     if (!st)
+        st = ng_tally_top(&t->pairs, 0, &c->pairs, err);
+    if (!st)
         st = ng_tally_top(&t->server_ports, NG_ENDPOINT_TOP_PORTS, &c->server_ports, err);
     if (!st)
         st = ng_tally_top(&t->client_ports, NG_ENDPOINT_TOP_PORTS, &c->client_ports, err);
@@ -216,6 +220,7 @@ static void trainer_free(trainer *tr)
         ng_tally_free(&t->protos);
         ng_tally_free(&t->servers);
         ng_tally_free(&t->clients);
+        ng_tally_free(&t->pairs);
         ng_tally_free(&t->server_ports);
         ng_tally_free(&t->client_ports);
         ng_tally_free(&t->streams);
@@ -234,6 +239,7 @@ static void trainer_init(trainer *tr, ng_endpoints *e)
         ng_tally_init(&t->protos);
         ng_tally_init(&t->servers);
         ng_tally_init(&t->clients);
+        ng_tally_init(&t->pairs);
         ng_tally_init(&t->server_ports);
         ng_tally_init(&t->client_ports);
         ng_tally_init(&t->streams);
@@ -292,6 +298,7 @@ void ng_endpoints_free(ng_endpoints *e)
         ng_top_free(&k->protos);
         ng_top_free(&k->servers);
         ng_top_free(&k->clients);
+        ng_top_free(&k->pairs);
         ng_top_free(&k->server_ports);
         ng_top_free(&k->client_ports);
         ng_top_free(&k->streams);
@@ -304,7 +311,7 @@ void ng_endpoints_free(ng_endpoints *e)
 bool ng_endpoints_class_ready(const ng_endpoints *e, uint8_t cls)
 {
     const ng_class_endpoints *c = &e->cls[cls];
-    return c->streams.n > 0 || (c->protos.n > 0 && c->servers.n > 0 && c->clients.n > 0);
+    return c->streams.n > 0 || (c->protos.n > 0 && c->pairs.n > 0);
 }
 
 static void copy_host(const ng_host *h, ng_addr *addr, uint8_t *mac)
@@ -331,22 +338,6 @@ static void sample_stream(const ng_endpoints *e, const ng_class_endpoints *c, ng
     plan->ip_version = plan->client.family;
     plan->client_ttl = e->hosts[client].ttl;
     plan->server_ttl = e->hosts[server].ttl;
-}
-
-/* A client of the server's address family, preferably another host. */
-static uint32_t pick_client(const ng_endpoints *e, const ng_class_endpoints *c, uint32_t server,
-                            ng_rng *rng)
-{
-    uint8_t family = e->hosts[server].addr.family;
-    for (int tries = 0; tries < 16; tries++) {
-        uint32_t h = (uint32_t)ng_top_sample_value(&c->clients, rng, server);
-        if (h != server && e->hosts[h].addr.family == family)
-            return h;
-    }
-    for (size_t i = 0; i < c->clients.n; i++)
-        if (c->clients.values[i] != server && e->hosts[c->clients.values[i]].addr.family == family)
-            return (uint32_t)c->clients.values[i];
-    return server;
 }
 
 static uint16_t server_port(const ng_class_endpoints *c, ng_rng *rng)
@@ -383,8 +374,8 @@ void ng_endpoints_sample(const ng_endpoints *e, uint8_t cls, ng_rng *rng, uint16
         sample_stream(e, c, rng, plan);
         return;
     }
-    uint32_t server = (uint32_t)ng_top_sample_value(&c->servers, rng, 0);
-    uint32_t client = pick_client(e, c, server, rng);
+    uint64_t pair = ng_top_sample_value(&c->pairs, rng, 0);
+    uint32_t client = (uint32_t)(pair >> 20), server = (uint32_t)pair & (NG_ENDPOINT_MAX_HOSTS - 1);
     copy_host(&e->hosts[client], &plan->client, plan->client_mac);
     copy_host(&e->hosts[server], &plan->server, plan->server_mac);
     plan->is_noflow = false;
@@ -446,9 +437,10 @@ json_t *ng_endpoints_to_json(const ng_endpoints *e)
 json_t *ng_endpoints_class_to_json(const ng_endpoints *e, uint8_t cls)
 {
     const ng_class_endpoints *c = &e->cls[cls];
-    return json_pack("{s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o}", "protos",
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:i, s:i, s:o, s:o}", "protos",
                      ng_top_to_json(&c->protos), "servers", ng_top_to_json(&c->servers),
-                     "clients", ng_top_to_json(&c->clients), "server_ports",
+                     "clients", ng_top_to_json(&c->clients), "pairs", ng_top_to_json(&c->pairs),
+                     "server_ports",
                      ng_top_to_json(&c->server_ports), "other_port_lo", c->other_port_lo,
                      "other_port_hi", c->other_port_hi, "client_ports",
                      ng_top_to_json(&c->client_ports), "streams", ng_top_to_json(&c->streams));
@@ -533,8 +525,19 @@ static ng_status check_ip_class(const ng_endpoints *e, const ng_class_endpoints 
                 return ng_fail(err, NG_EFORMAT, "%s.%s: host %llu has no IP address", where,
                                l ? "clients" : "servers",
                                (unsigned long long)lists[l]->values[i]);
-    if (c->protos.n && (!c->servers.n || !c->clients.n || c->servers.other || c->clients.other))
-        return ng_fail(err, NG_EFORMAT, "%s: a class with IP flows needs its servers and clients",
+    for (size_t i = 0; i < c->pairs.n; i++) {
+        uint64_t client = c->pairs.values[i] >> 20;
+        uint64_t server = c->pairs.values[i] & (NG_ENDPOINT_MAX_HOSTS - 1);
+        if (client >= e->n_hosts || server >= e->n_hosts ||
+            e->hosts[client].addr.family != e->hosts[server].addr.family ||
+            e->hosts[server].addr.family == 0)
+            return ng_fail(err, NG_EFORMAT,
+                           "%s.pairs: value %zu names unknown hosts or hosts without a common "
+                           "IP family",
+                           where, i);
+    }
+    if (c->protos.n && (!c->pairs.n || c->pairs.other))
+        return ng_fail(err, NG_EFORMAT, "%s: a class with IP flows needs its client-server pairs",
                        where);
     if (c->server_ports.other && c->other_port_lo > c->other_port_hi)
         return ng_fail(err, NG_EFORMAT, "%s: 'other_port_lo' is above 'other_port_hi'", where);
@@ -553,6 +556,9 @@ ng_status ng_endpoints_class_from_json(ng_endpoints *e, uint8_t cls, const json_
         st = read_top(&c->servers, json, "servers", host_max, where, err);
     if (!st)
         st = read_top(&c->clients, json, "clients", host_max, where, err);
+    if (!st)
+        st = read_top(&c->pairs, json, "pairs", (uint64_t)host_max << 20 | (NG_ENDPOINT_MAX_HOSTS - 1),
+                      where, err);
     if (!st)
         st = read_top(&c->server_ports, json, "server_ports", 65535, where, err);
     if (!st)

@@ -3,7 +3,9 @@
  *
  * Learned from the flows: a host table (IP address → the MAC it was seen with and its
  * most common TTL; non-IP stations are known by MAC alone); per class the server hosts
- * and client hosts with their flow counts (popularity), the IP protocol of its flows,
+ * and client hosts with their flow counts (popularity) and the (client, server) pairs
+ * that really talked — generation draws a pair, so a client only talks to servers it
+ * talked to, with the real popularity — the IP protocol of its flows,
  * the server ports (the NG_ENDPOINT_TOP_PORTS most frequent, the rest drawn uniformly
  * from the range of the others), client ports below 1024 (e.g. NTP 123 ↔ 123) against
  * ephemeral ones, and for no-flow streams the (client, server, ethertype, protocol)
@@ -42,6 +44,7 @@ typedef struct ng_host {
 typedef struct ng_class_endpoints {
     ng_top protos;            /* IP protocol of the class's TCP/UDP flows */
     ng_top servers, clients;  /* host indices, with flow counts */
+    ng_top pairs;             /* conversations: client << 20 | server, with flow counts */
     ng_top server_ports;      /* top ports; other: uniform in [other_lo, other_hi] */
     uint16_t other_port_lo, other_port_hi;
     ng_top client_ports;      /* client ports < 1024; other: ephemeral ports */

@@ -316,6 +316,19 @@ static void test_darpa_round_trip_and_determinism(void **state)
     ng_aggregate_free(again);
 }
 
+/* The plan's (client, server) talked in the training data, with these MACs. */
+static bool real_pair(const ng_dataset *ds, const ng_flow_plan *p)
+{
+    for (size_t i = 0; i < ds->n_flows; i++) {
+        const ng_flow *f = &ds->flows[i];
+        if (!memcmp(&f->client, &p->client, sizeof f->client) &&
+            !memcmp(&f->server, &p->server, sizeof f->server) && f->app_class == p->app_class &&
+            !memcmp(f->client_mac, p->client_mac, 6) && !memcmp(f->server_mac, p->server_mac, 6))
+            return true;
+    }
+    return false;
+}
+
 static void test_darpa_timeline_contract(void **state)
 {
     (void)state;
@@ -339,6 +352,7 @@ static void test_darpa_timeline_contract(void **state)
             assert_true(plans[i].server_port != 0);
             assert_true(plans[i].client.family == plans[i].server.family);
             assert_true(plans[i].client_ttl != 0 && plans[i].server_ttl != 0);
+            assert_true(real_pair(&darpa.ds, &plans[i]));
         }
     }
     free(plans);
