@@ -1,0 +1,282 @@
+/* test_output_safety.c — outputs of every subcommand appear whole or not at all.
+ *
+ * For `extract` and `compare`: a full device (/dev/full, directly or behind a symlink
+ * where an output file goes), a folder that cannot be written and a path through a
+ * regular file each end with exit status 1 and one clear line on stderr, and leave no
+ * temporary behind; SIGINT in the middle of a long extract kills the run, removes the
+ * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were. */
+#include <dirent.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "test_util.h"
+
+static char binary[4096];
+
+static const char *necstgen(void)
+{
+    if (!binary[0]) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        assert_true(n > 0);
+        self[n] = '\0';
+        snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
+    }
+    return binary;
+}
+
+static const char *tiny(void)
+{
+    return ng_test_data("tiny.pcap");
+}
+
+/* Files in dir whose name contains ".tmp." (the outfile temporaries). */
+static int count_temporaries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        n += strstr(e->d_name, ".tmp.") != NULL;
+    closedir(d);
+    return n;
+}
+
+/* The log holds exactly one non-empty line mentioning `what` (and no sanitizer noise). */
+static void assert_one_clear_line(const char *log, const char *what)
+{
+    size_t len;
+    uint8_t *text = ng_test_read_file(log, &len);
+    char *s = realloc(text, len + 1);
+    assert_non_null(s);
+    s[len] = '\0';
+    int lines = 0;
+    for (char *p = s; *p; p++)
+        lines += *p == '\n';
+    if (lines != 1 || !strstr(s, what))
+        fail_msg("expected one line mentioning \"%s\", got:\n%s", what, s);
+    free(s);
+}
+
+/* The last line of the log starts with the command's prefix and mentions `what`
+ * (compare prints its table on stderr when the JSON goes to standard output). */
+static void assert_last_line(const char *log, const char *prefix, const char *what)
+{
+    size_t len;
+    uint8_t *text = ng_test_read_file(log, &len);
+    char *s = realloc(text, len + 1);
+    assert_non_null(s);
+    s[len] = '\0';
+    while (len > 0 && s[len - 1] == '\n')
+        s[--len] = '\0';
+    char *last = strrchr(s, '\n');
+    last = last ? last + 1 : s;
+    bool ok = !strncmp(last, prefix, strlen(prefix)) && strstr(last, what);
+    if (!ok)
+        fail_msg("last line \"%s\" lacks \"%s\" ... \"%s\"", last, prefix, what);
+    free(s);
+}
+
+static void expect_failure(const char *cmd_args, const char *what)
+{
+    const char *log = ng_test_tmp("stderr.txt");
+    int rc = ng_test_run("'%s' -q %s 2>'%s' >/dev/null", necstgen(), cmd_args, log);
+    assert_int_equal(rc, 1);
+    assert_one_clear_line(log, what);
+}
+
+/* ---- extract ---- */
+
+static void extract_into_unusable_folders(void **state)
+{
+    char args[8192];
+    snprintf(args, sizeof args, "extract '%s' -o /dev/full", tiny());
+    expect_failure(args, "/dev/full");
+
+    const char *file = ng_test_tmp("plain");
+    ng_test_write_file(file, "x", 1);
+    snprintf(args, sizeof args, "extract '%s' -o '%s/sub'", tiny(), file);
+    expect_failure(args, "plain");
+
+    /* A folder nobody may write: /proc/self as root (permissions do not stop root),
+     * else a mode 0555 folder. */
+    const char *ro = "/proc/self";
+    if (geteuid() != 0) {
+        ro = ng_test_tmp("readonly");
+        assert_int_equal(mkdir(ro, 0555), 0);
+    }
+    snprintf(args, sizeof args, "extract '%s' -o '%s'", tiny(), ro);
+    expect_failure(args, "packets.csv");
+}
+
+static void extract_onto_a_full_device(void **state)
+{
+    const char *dir = ng_test_tmp("full");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char link[4096], args[8192];
+    snprintf(link, sizeof link, "%s/packets.csv", dir);
+    assert_int_equal(symlink("/dev/full", link), 0);
+    snprintf(args, sizeof args, "extract '%s' -o '%s'", tiny(), dir);
+    expect_failure(args, "packets.csv");
+    assert_int_equal(count_temporaries(dir), 0);
+    char flows[4096];
+    snprintf(flows, sizeof flows, "%s/flows.csv", dir);
+    assert_int_not_equal(access(flows, F_OK), 0); /* nothing half-done beside it */
+}
+
+/* ---- compare ---- */
+
+static void compare_onto_a_full_device(void **state)
+{
+    char args[8192];
+    snprintf(args, sizeof args, "compare '%s' '%s' --json /dev/full", tiny(), tiny());
+    expect_failure(args, "/dev/full");
+    snprintf(args, sizeof args, "compare '%s' '%s' --html /dev/full", tiny(), tiny());
+    expect_failure(args, "/dev/full");
+    /* Standard output on a full device. */
+    const char *log = ng_test_tmp("stdout-full.txt");
+    int rc = ng_test_run("'%s' -q compare '%s' '%s' --json - >/dev/full 2>'%s'", necstgen(),
+                         tiny(), tiny(), log);
+    assert_int_equal(rc, 1);
+    assert_last_line(log, "necstgen compare: ", "JSON");
+}
+
+static void compare_into_unusable_folders(void **state)
+{
+    const char *file = ng_test_tmp("plain2");
+    ng_test_write_file(file, "x", 1);
+    char args[8192];
+    snprintf(args, sizeof args, "compare '%s' '%s' --html '%s/report.html'", tiny(), tiny(),
+             file);
+    expect_failure(args, "report.html");
+    snprintf(args, sizeof args, "compare '%s' '%s' --json /proc/self/metrics.json", tiny(),
+             tiny());
+    if (geteuid() == 0)
+        expect_failure(args, "metrics.json");
+}
+
+static void compare_keeps_previous_report_on_failure(void **state)
+{
+    const char *json = ng_test_tmp("metrics.json");
+    ng_test_write_file(json, "previous\n", 9);
+    const char *bad = ng_test_tmp("bad.pcap");
+    ng_test_write_file(bad, "not a capture", 13);
+    char args[8192];
+    snprintf(args, sizeof args, "compare '%s' '%s' --json '%s'", tiny(), bad, json);
+    expect_failure(args, "bad.pcap");
+    size_t len;
+    uint8_t *kept = ng_test_read_file(json, &len);
+    assert_int_equal(len, 9);
+    assert_memory_equal(kept, "previous\n", 9);
+    free(kept);
+    assert_int_equal(count_temporaries(ng_test_tmpdir()), 0);
+}
+
+/* ---- SIGINT in the middle of a long extract ---- */
+
+static pid_t spawn_extract(const char *const *inputs, int n, const char *outdir)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        const char *argv[64];
+        int k = 0;
+        argv[k++] = necstgen();
+        argv[k++] = "-q";
+        argv[k++] = "extract";
+        for (int i = 0; i < n; i++)
+            argv[k++] = inputs[i];
+        argv[k++] = "-o";
+        argv[k++] = outdir;
+        argv[k] = NULL;
+        if (!freopen("/dev/null", "w", stderr))
+            _exit(127);
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+    nanosleep(&ts, NULL);
+}
+
+static void sigint_mid_extract_keeps_previous_output(void **state)
+{
+    char demo[4096];
+    snprintf(demo, sizeof demo, "%s/data/demo.pcap", NG_SOURCE_DIR);
+    const char *inputs[24];
+    for (int i = 0; i < 24; i++)
+        inputs[i] = demo; /* the same capture 24 times: long enough to interrupt */
+    const char *dir = ng_test_tmp("interrupted");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char packets[4096], flows[4096];
+    snprintf(packets, sizeof packets, "%s/packets.csv", dir);
+    snprintf(flows, sizeof flows, "%s/flows.csv", dir);
+    ng_test_write_file(packets, "old packets\n", 12);
+    ng_test_write_file(flows, "old flows\n", 10);
+
+    pid_t pid = spawn_extract(inputs, 24, dir);
+    int waited = 0;
+    while (count_temporaries(dir) == 0 && waited < 20000) { /* until writing has begun */
+        sleep_ms(2);
+        waited += 2;
+    }
+    assert_true(count_temporaries(dir) > 0);
+    sleep_ms(100); /* let some rows reach the temporary */
+    assert_int_equal(kill(pid, SIGINT), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+
+    assert_int_equal(count_temporaries(dir), 0);
+    size_t len;
+    uint8_t *kept = ng_test_read_file(packets, &len);
+    assert_int_equal(len, 12);
+    assert_memory_equal(kept, "old packets\n", 12);
+    free(kept);
+    kept = ng_test_read_file(flows, &len);
+    assert_int_equal(len, 10);
+    assert_memory_equal(kept, "old flows\n", 10);
+    free(kept);
+}
+
+static int setup(void **state)
+{
+    if (access(necstgen(), X_OK) != 0) {
+        fprintf(stderr, "necstgen binary not found at %s\n", necstgen());
+        return -1;
+    }
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    ng_test_cleanup_tmpdir();
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(extract_into_unusable_folders),
+        cmocka_unit_test(extract_onto_a_full_device),
+        cmocka_unit_test(compare_onto_a_full_device),
+        cmocka_unit_test(compare_into_unusable_folders),
+        cmocka_unit_test(compare_keeps_previous_report_on_failure),
+        cmocka_unit_test(sigint_mid_extract_keeps_previous_output),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
