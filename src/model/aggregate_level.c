@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/aggregate_json.h"
+#include "model/tally.h"
 #include "stats/metrics.h"
 
 #define SECTION_VERSION 1
@@ -341,6 +342,32 @@ static json_t *class_summary(const ng_aggregate *a, uint8_t cls)
                      top_ports_json(e, 5));
 }
 
+/* The most used server ports over all classes. */
+static json_t *top_ports_overall(const ng_aggregate *a, size_t max)
+{
+    ng_tally t;
+    ng_top top;
+    ng_tally_init(&t);
+    for (size_t c = 0; c < NG_APP_COUNT; c++) {
+        const ng_top *p = &a->endpoints.cls[c].server_ports;
+        for (size_t i = 0; i < p->n; i++)
+            if (ng_tally_add(&t, p->values[i], p->counts[i], NULL)) {
+                ng_tally_free(&t);
+                return NULL;
+            }
+    }
+    ng_status st = ng_tally_top(&t, max, &top, NULL);
+    ng_tally_free(&t);
+    if (st)
+        return NULL;
+    json_t *arr = json_array();
+    for (size_t i = 0; i < top.n; i++)
+        json_array_append_new(arr, json_pack("{s:I, s:I}", "port", (json_int_t)top.values[i],
+                                             "flows", (json_int_t)top.counts[i]));
+    ng_top_free(&top);
+    return arr;
+}
+
 json_t *ng_aggregate_summary(const ng_aggregate *a)
 {
     json_t *classes = json_array();
@@ -348,7 +375,7 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
         if (a->class_flows[c])
             json_array_append_new(classes, class_summary(a, c));
     const ng_ngram *g = a->arrivals.ngram;
-    return json_pack("{s:I, s:f, s:o, s:I, s:{s:I, s:I, s:I}, s:O, s:I, s:{s:i, s:i, s:i}}",
+    return json_pack("{s:I, s:f, s:o, s:I, s:{s:I, s:I, s:I}, s:O, s:I, s:{s:i, s:i, s:i}, s:o*}",
                      "flows", (json_int_t)a->n_flows, "duration_s",
                      (double)a->train_duration_ns * 1e-9, "classes", classes, "gap_k",
                      (json_int_t)a->arrivals.gap->k, "ngram", "order",
@@ -356,5 +383,5 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
                      "entries", (json_int_t)ng_ngram_n_entries(g), "stats", a->stats, "hosts",
                      (json_int_t)a->endpoints.n_hosts, "ephemeral_ports", "lo",
                      a->endpoints.eph_lo, "hi", a->endpoints.eph_hi, "step",
-                     a->endpoints.eph_step);
+                     a->endpoints.eph_step, "top_server_ports", top_ports_overall(a, 10));
 }

@@ -145,27 +145,34 @@ static ng_status assign_host_ttls(trainer *tr, ng_error *err)
     return NG_OK;
 }
 
-static void other_port_range(ng_class_endpoints *c, const ng_dataset *ds, uint8_t cls)
+static bool port_kept(const ng_top *ports, uint16_t port)
 {
-    bool any = false;
+    for (size_t k = 0; k < ports->n; k++)
+        if (ports->values[k] == port)
+            return true;
+    return false;
+}
+
+/* One pass: the range of the server ports each class did not keep. */
+static void other_port_ranges(ng_endpoints *e, const ng_dataset *ds)
+{
+    bool any[NG_APP_COUNT] = {false};
     for (size_t i = 0; i < ds->n_flows; i++) {
         const ng_flow *f = &ds->flows[i];
-        if (f->app_class != cls || f->is_noflow)
+        if (f->is_noflow || f->app_class >= NG_APP_COUNT)
             continue;
-        bool kept = false;
-        for (size_t k = 0; k < c->server_ports.n && !kept; k++)
-            kept = c->server_ports.values[k] == f->server_port;
-        if (kept)
+        ng_class_endpoints *c = &e->cls[f->app_class];
+        if (port_kept(&c->server_ports, f->server_port))
             continue;
-        if (!any || f->server_port < c->other_port_lo)
+        if (!any[f->app_class] || f->server_port < c->other_port_lo)
             c->other_port_lo = f->server_port;
-        if (!any || f->server_port > c->other_port_hi)
+        if (!any[f->app_class] || f->server_port > c->other_port_hi)
             c->other_port_hi = f->server_port;
-        any = true;
+        any[f->app_class] = true;
     }
 }
 
-static ng_status build_class(trainer *tr, const ng_dataset *ds, uint8_t cls, ng_error *err)
+static ng_status build_class(trainer *tr, uint8_t cls, ng_error *err)
 {
     class_tallies *t = &tr->t[cls];
     ng_class_endpoints *c = &tr->e->cls[cls];
@@ -182,8 +189,6 @@ static ng_status build_class(trainer *tr, const ng_dataset *ds, uint8_t cls, ng_
         st = ng_tally_top(&t->client_ports, NG_ENDPOINT_TOP_PORTS, &c->client_ports, err);
     if (!st)
         st = ng_tally_top(&t->streams, 0, &c->streams, err);
-    if (!st)
-        other_port_range(c, ds, cls);
     return st;
 }
 
@@ -261,7 +266,9 @@ static ng_status finish(trainer *tr, const ng_dataset *ds, ng_error *err)
         tr->e->eph_hi = 65535;
     }
     for (uint8_t cls = 0; st == NG_OK && cls < NG_APP_COUNT; cls++)
-        st = build_class(tr, ds, cls, err);
+        st = build_class(tr, cls, err);
+    if (!st)
+        other_port_ranges(tr->e, ds);
     return st;
 }
 
