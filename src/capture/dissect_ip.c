@@ -48,7 +48,9 @@ void ng_dissect_ipv4(ng_dissection *d, uint32_t off)
 
     uint32_t ihl = (uint32_t)(h[0] & 0x0F) * 4;
     uint32_t wire_left = ng_wire_left(d, off);
-    pkt->l3_len = (uint16_t)(ihl < IPV4_MIN_HDR ? IPV4_MIN_HDR : ihl);
+    /* A header longer than the datagram counts only the bytes that are there. */
+    uint32_t counted = ihl > wire_left ? wire_left : ihl;
+    pkt->l3_len = (uint16_t)(counted < IPV4_MIN_HDR ? IPV4_MIN_HDR : counted);
     if ((h[0] >> 4) != 4 || ihl < IPV4_MIN_HDR || ihl > wire_left) {
         ng_dissect_malformed(d);
         return;

@@ -226,9 +226,13 @@ ng_status ng_reader_next(ng_reader *r, ng_packet *pkt, const uint8_t **data, boo
     pkt->ts_ns = timestamp_ns(r, &hdr->ts);
     pkt->number = r->stats.packets + 1;
     pkt->caplen = hdr->caplen;
-    pkt->wirelen = hdr->len;
+    /* A record with more bytes than its wire length lies: trust the bytes, so that
+     * frame length >= header + payload downstream, and count the packet malformed. */
+    pkt->wirelen = hdr->len < hdr->caplen ? hdr->caplen : hdr->len;
     pkt->linktype = r->linktype;
     ng_dissect(pkt, bytes);
+    if (hdr->len < hdr->caplen)
+        pkt->anomalies |= NG_PKT_MALFORMED;
     count_packet(r, pkt);
     if (r->fp && r->stats.packets % PROGRESS_EVERY == 0) {
         off_t pos = ftello(r->fp);

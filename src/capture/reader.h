@@ -12,8 +12,9 @@
  *
  * Quirks: a zero-length record is returned as a packet with caplen 0 and no layers.
  * libpcap clips a record longer than the file's snap length to that length (the wire
- * length is kept), so such a packet counts as truncated. Out-of-order timestamps are
- * returned as they are and counted; sorting is the flow layer's job. */
+ * length is kept), so such a packet counts as truncated. A record whose caplen exceeds
+ * its wire length gets wirelen = caplen and counts as malformed. Out-of-order
+ * timestamps are returned as they are and counted; sorting is the flow layer's job. */
 #ifndef NG_CAPTURE_READER_H
 #define NG_CAPTURE_READER_H
 
