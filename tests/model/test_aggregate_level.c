@@ -10,6 +10,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/rng.h"
 #include "model/aggregate_level.h"
 #include "model/dataset.h"
 #include "model/model_file.h"
@@ -484,6 +485,80 @@ static void test_damaged_headers_refused(void **state)
     ng_dataset_free(&ds);
 }
 
+/* Every numeric leaf under a JSON value (depth-first). */
+static void collect_numbers(json_t *v, json_t **out, size_t *n, size_t cap)
+{
+    if (json_is_number(v) && *n < cap) {
+        out[(*n)++] = v;
+    } else if (json_is_object(v)) {
+        const char *key;
+        json_t *child;
+        json_object_foreach(v, key, child)
+            collect_numbers(child, out, n, cap);
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++)
+            collect_numbers(json_array_get(v, i), out, n, cap);
+    }
+}
+
+static void mutate_number(json_t *v, ng_rng *rng)
+{
+    static const double values[] = {-1, 0, 1, 2, 3, 7, 255, 65536, 1e6, 4294967296.0, -1e300,
+                                    1e300, 0.5, -0.5};
+    double pick = values[ng_rng_below(rng, sizeof values / sizeof values[0])];
+    if (json_is_integer(v))
+        json_integer_set(v, fabs(pick) > 9e18 ? (json_int_t)(pick > 0 ? INT64_MAX : INT64_MIN)
+                                              : (json_int_t)pick);
+    else
+        json_real_set(v, pick);
+}
+
+/* 3000 single-number mutations of a saved aggregate section: each is refused with a
+ * message or loads into a model whose timeline runs (ASan/UBSan watch the rest). */
+static void test_mutated_headers_never_crash(void **state)
+{
+    (void)state;
+    ng_dataset ds;
+    load(ng_test_data("tiny.pcap"), &ds);
+    ng_aggregate *a = train(&ds, 3);
+    size_t len;
+    uint8_t *bytes = encode(a, &len);
+    ng_model_file *m;
+    ng_error err;
+    assert_int_equal(ng_model_file_decode(bytes, len, "m.ngm", &m, &err), NG_OK);
+    ng_rng rng;
+    ng_rng_seed(&rng, 2024);
+    size_t refused = 0, loaded = 0;
+    for (int round = 0; round < 3000; round++) {
+        json_t *saved = json_deep_copy(json_object_get(m->header, "aggregate"));
+        json_t *leaves[4096];
+        size_t n = 0;
+        collect_numbers(json_object_get(m->header, "aggregate"), leaves, &n, 4096);
+        assert_true(n > 0);
+        mutate_number(leaves[ng_rng_below(&rng, n)], &rng);
+        ng_aggregate *back = NULL;
+        if (ng_aggregate_load(m, &back, &err) == NG_OK) {
+            ng_timeline_options o = options(back, (uint64_t)round);
+            o.duration_ns = 0;
+            o.max_flows = 30;
+            size_t got;
+            free(run(back, &o, &got));
+            json_decref(ng_aggregate_summary(back));
+            ng_aggregate_free(back);
+            loaded++;
+        } else {
+            assert_true(strlen(err.msg) > 0);
+            refused++;
+        }
+        json_object_set_new(m->header, "aggregate", saved);
+    }
+    print_message("3000 mutations: %zu refused, %zu loaded and ran\n", refused, loaded);
+    ng_model_file_free(m);
+    free(bytes);
+    ng_aggregate_free(a);
+    ng_dataset_free(&ds);
+}
+
 /* ---- tiny data ---- */
 
 static ng_flow make_flow(uint64_t id, int64_t start, uint8_t proto, uint8_t cls, bool noflow)
@@ -631,6 +706,7 @@ int main(void)
         cmocka_unit_test(test_darpa_round_trip_and_determinism),
         cmocka_unit_test(test_darpa_timeline_contract),
         cmocka_unit_test(test_damaged_headers_refused),
+        cmocka_unit_test(test_mutated_headers_never_crash),
         cmocka_unit_test(test_tiny_one_flow),
         cmocka_unit_test(test_tiny_only_udp),
         cmocka_unit_test(test_tiny_only_non_ip),
