@@ -7,6 +7,7 @@
 #include "flow/flow.h"
 #include "synth/frame_builder.h"
 #include "synth/l2_frames.h"
+#include "synth/payload_template.h"
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
@@ -63,6 +64,19 @@ static void derive_arp_address(ng_addr *addr, const uint8_t mac[6])
         addr->bytes[3] = 1;
 }
 
+static bool is_group_address(const ng_addr *a)
+{
+    if (a->family == 4)
+        return (a->bytes[0] & 0xF0) == 0xE0 ||
+               (a->bytes[0] == 255 && a->bytes[1] == 255 && a->bytes[2] == 255 && a->bytes[3] == 255);
+    return a->family == 6 && a->bytes[0] == 0xFF;
+}
+
+static bool is_local_control_block(const ng_addr *a)
+{
+    return a->family == 4 && a->bytes[0] == 224 && a->bytes[1] == 0 && a->bytes[2] == 0;
+}
+
 static ng_tcp_start tcp_start_of(uint8_t reason)
 {
     switch (reason) {
@@ -110,7 +124,7 @@ static void set_specs(ng_flow_emitter *e)
     c2s->dst = p->server;
     c2s->sport = p->client_port;
     c2s->dport = p->server_port;
-    c2s->ttl = p->client_ttl ? p->client_ttl : 64;
+    c2s->ttl = is_local_control_block(&p->server) ? 1 : p->client_ttl ? p->client_ttl : 64;
     c2s->dont_fragment = e->kind == NG_EMIT_TCP;
     c2s->llc_dsap = c2s->llc_ssap = NULL_SAP;
     c2s->llc_control = LLC_UI;
@@ -133,9 +147,14 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     e->icmp_id = (uint16_t)(plan->id * 0x9E37u + 1);
     e->icmp_seq = 0;
     e->heap_key_id = plan->id;
+    e->payloads_sent[0] = e->payloads_sent[1] = 0;
     ng_status st = set_addresses(e, addresses, err);
     if (st != NG_OK)
         return st;
+    e->one_way = e->kind != NG_EMIT_TCP && is_group_address(&e->plan.server);
+    e->templated = ng_payload_template_needed(plan->ip_proto, plan->server_port, plan->client_port);
+    e->min_tcp_payload = e->kind == NG_EMIT_TCP ? ng_payload_min_tcp(plan->ip_proto,
+                                                  plan->server_port, plan->client_port) : 0;
     set_specs(e);
     if (e->kind == NG_EMIT_TCP)
         ng_tcp_flow_init(&e->tcp, cfg, seed, plan->id, tcp_start_of(plan->start_reason));
@@ -151,17 +170,21 @@ static uint32_t payload_limit(const ng_flow_emitter *e)
     return e->plan.ip_version == 6 ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
 }
 
-static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, uint64_t *clamped)
+static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, ng_emit_fixes *fixes)
 {
     ng_tcp_segment *s = &e->queue[0];
     memset(s, 0, sizeof *s);
     s->ts_ns = e->clock_ns;
     s->dir = p->direction ? NG_DIR_S2C : NG_DIR_C2S;
+    if (s->dir == NG_DIR_S2C && e->one_way) {
+        s->dir = NG_DIR_C2S;
+        fixes->direction_fixed++;
+    }
     uint32_t limit = payload_limit(e);
     s->payload_len = p->payload_len;
     if (s->payload_len > limit) {
         if (e->kind != NG_EMIT_ARP)
-            (*clamped)++;
+            fixes->payload_clamped++;
         s->payload_len = limit;
     }
     e->q_head = 0;
@@ -169,17 +192,21 @@ static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, uint
 }
 
 static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tcp_fixes *fixes,
-                          uint64_t *clamped)
+                          ng_emit_fixes *other)
 {
     if (e->started && p->iat_ns > 0)
         e->clock_ns = p->iat_ns > INT64_MAX - e->clock_ns ? INT64_MAX : e->clock_ns + p->iat_ns;
     e->started = true;
     if (e->kind != NG_EMIT_TCP) {
-        queue_datagram(e, p, clamped);
+        queue_datagram(e, p, other);
         return;
     }
     ng_tcp_proposal prop = {.ts_ns = e->clock_ns, .dir = p->direction ? 1 : 0,
                             .flags = p->tcp_flags, .payload_len = p->payload_len};
+    if (prop.payload_len && prop.payload_len < e->min_tcp_payload) {
+        prop.payload_len = e->min_tcp_payload;
+        other->payload_adjusted++;
+    }
     e->q_head = 0;
     e->q_len = (uint8_t)ng_tcp_step(&e->tcp, &prop, e->queue, fixes);
 }
@@ -197,14 +224,14 @@ static void finish(ng_flow_emitter *e, ng_tcp_fixes *fixes)
 }
 
 bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
-                            uint64_t *clamped)
+                            ng_emit_fixes *fixes)
 {
     while (e->q_len == 0) {
         if (!e->sampling)
             return false;
         ng_packet_proposal p;
         if (ng_flow_sampler_next(fl, &e->sampler, &p))
-            take_proposal(e, &p, tcp_fixes, clamped);
+            take_proposal(e, &p, tcp_fixes, fixes);
         else
             finish(e, tcp_fixes);
         if (!e->sampling && e->q_len == 0)
@@ -244,16 +271,53 @@ static size_t build_arp(ng_frame_spec *s, const ng_tcp_segment *seg, uint8_t *bu
     return ng_build_arp_frame(buf, cap, s);
 }
 
-size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap)
+static size_t build_frame(ng_flow_emitter *e, ng_frame_spec *sp, const ng_tcp_segment *seg,
+                          uint8_t *buf, size_t cap);
+
+/* Write the port's protocol header into payload (datagrams: maybe a new length). */
+static uint32_t apply_template(ng_flow_emitter *e, const ng_tcp_segment *seg, ng_frame_spec *s,
+                               uint8_t *payload, ng_emit_fixes *fixes)
+{
+    if (!e->templated || (seg->payload_len == 0 && e->kind == NG_EMIT_TCP))
+        return 0;
+    ng_payload_context ctx = {.ip_proto = e->plan.ip_proto, .server_port = e->plan.server_port,
+                              .client_port = e->plan.client_port, .dir = seg->dir,
+                              .index_in_dir = e->payloads_sent[seg->dir]++};
+    uint32_t written;
+    uint32_t len = ng_payload_template(&ctx, seg->payload_len, payload, &written);
+    if (len != seg->payload_len) {
+        uint32_t limit = payload_limit(e);
+        len = len > limit ? limit : len;
+        fixes->payload_adjusted++;
+    }
+    s->payload_len = len;
+    if (written)
+        s->payload = payload;
+    return written;
+}
+
+size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap,
+                                  uint8_t *payload, ng_emit_fixes *fixes)
 {
     const ng_tcp_segment *seg = ng_flow_emitter_head(e);
     ng_frame_spec s = e->spec[seg->dir];
     s.ip_id = ip_id;
     s.payload_len = seg->payload_len;
-    switch ((ng_emit_kind)e->kind) {
-    case NG_EMIT_TCP:
+    if (e->kind == NG_EMIT_TCP)
         ng_tcp_segment_to_spec(seg, &s);
-        return ng_build_tcp_frame(buf, cap, &s);
+    uint32_t written = apply_template(e, seg, &s, payload, fixes);
+    size_t len = build_frame(e, &s, seg, buf, cap);
+    if (written)
+        memset(payload, 0, written);
+    return len;
+}
+
+static size_t build_frame(ng_flow_emitter *e, ng_frame_spec *sp, const ng_tcp_segment *seg,
+                          uint8_t *buf, size_t cap)
+{
+    ng_frame_spec s = *sp;
+    switch ((ng_emit_kind)e->kind) {
+    case NG_EMIT_TCP: return ng_build_tcp_frame(buf, cap, &s);
     case NG_EMIT_UDP: return ng_build_udp_frame(buf, cap, &s);
     case NG_EMIT_ICMP: return build_icmp(e, &s, seg, buf, cap);
     case NG_EMIT_ARP: return build_arp(&s, seg, buf, cap);

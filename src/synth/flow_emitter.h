@@ -17,6 +17,11 @@
  *    server→client echo replies to the last request (a request when none came yet).
  *  - ARP: client→server requests (broadcast), server→client replies.
  *  - LLC (no ethertype, no IP): 802.3/LLC UI frames with the null SAP, payload ≤ 1497.
+ * Application payloads are zeros, except where a dissector chosen by port needs a header
+ * (synth/payload_template.h): TCP proposals are raised to the port's minimum before the
+ * state machine sees them, datagram lengths are set to what the protocol allows.
+ * Flows to a multicast or broadcast server address only send client→server (a group
+ * address never sends), with TTL 1 to 224.0.0.0/24 (RFC 3171).
  * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
  * Missing MAC addresses are derived from the IP address (locally administered 02:..);
  * ARP streams without IPv4 addresses get 10.x.y.z from their MACs. */
@@ -44,6 +49,13 @@ typedef enum ng_emit_kind {
     NG_EMIT_UNSUPPORTED
 } ng_emit_kind;
 
+/* Corrections besides the TCP state machine's (ng_tcp_fixes). */
+typedef struct ng_emit_fixes {
+    uint64_t payload_clamped;   /* non-TCP payload cut to what a frame can carry */
+    uint64_t payload_adjusted;  /* payload length set for a port's protocol header */
+    uint64_t direction_fixed;   /* server→client proposal of a multicast/broadcast flow */
+} ng_emit_fixes;
+
 /* Largest payload a non-TCP frame gets (IPv4 UDP: 65535 - 20 - 8). */
 #define NG_EMIT_MAX_LLC_PAYLOAD 1497u
 
@@ -61,6 +73,10 @@ typedef struct ng_flow_emitter {
     int64_t last_out_ns;            /* time of the latest written packet */
     uint64_t written;               /* packets written */
     uint16_t icmp_id, icmp_seq;
+    uint32_t min_tcp_payload;       /* the server port's dissector minimum (0: none) */
+    bool templated;                 /* the ports call for payload templates */
+    bool one_way;                   /* server is a group address: client→server only */
+    uint64_t payloads_sent[2];      /* payload-carrying packets per direction */
     uint64_t heap_key_id;           /* tie-break in the generator's heap */
 } ng_flow_emitter;
 
@@ -75,9 +91,9 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
                                 uint64_t seed, ng_address_map *addresses, ng_error *err);
 
 /* Make the queue non-empty if the flow has anything left; false when it is finished.
- * tcp_fixes and clamped (payloads cut for non-TCP frames) are incremented. */
+ * tcp_fixes and fixes are incremented. */
 bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
-                            uint64_t *clamped);
+                            ng_emit_fixes *fixes);
 
 static inline int64_t ng_flow_emitter_head_ts(const ng_flow_emitter *e)
 {
@@ -89,8 +105,10 @@ static inline const ng_tcp_segment *ng_flow_emitter_head(const ng_flow_emitter *
 }
 
 /* Build the head packet into buf (cap >= NG_FRAME_MAX_HEADERS + 65535); ip_id is the
- * sender's next IPv4 id. Returns the frame length (0 only on an impossible spec). */
-size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap);
+ * sender's next IPv4 id; payload is 65536 zero bytes of scratch (templates are written
+ * into it and cleared again). Returns the frame length (0 only on an impossible spec). */
+size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap,
+                                  uint8_t *payload, ng_emit_fixes *fixes);
 /* The address the head packet is sent from (for per-host IP ids). */
 const ng_addr *ng_flow_emitter_head_src(const ng_flow_emitter *e);
 /* Drop the head after it was written. */

@@ -22,6 +22,7 @@ typedef struct engine {
     ng_host_ids ids;
     ng_tcp_config default_tcp;
     uint8_t *frame;
+    uint8_t *payload;         /* 65536 zero bytes for payload templates */
     ng_progress progress;
 } engine;
 
@@ -33,7 +34,8 @@ void ng_generate_options_default(ng_generate_options *opt)
 
 uint64_t ng_generate_corrections(const ng_generate_stats *stats)
 {
-    return ng_tcp_fixes_total(&stats->tcp_fixes) + stats->payload_clamped;
+    return ng_tcp_fixes_total(&stats->tcp_fixes) + stats->fixes.payload_clamped +
+           stats->fixes.payload_adjusted + stats->fixes.direction_fixed;
 }
 
 /* ---- the heap ---- */
@@ -148,7 +150,7 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
     g->st->flows++;
     if (plan->app_class < NG_APP_COUNT)
         g->st->flows_by_class[plan->app_class]++;
-    if (!ng_flow_emitter_refill(e, g->fl, &g->st->tcp_fixes, &g->st->payload_clamped)) {
+    if (!ng_flow_emitter_refill(e, g->fl, &g->st->tcp_fixes, &g->st->fixes)) {
         release_emitter(g, e);
         return NG_OK;
     }
@@ -166,7 +168,8 @@ static ng_status write_head(engine *g, ng_flow_emitter *e, ng_error *err)
         if (st != NG_OK)
             return st;
     }
-    size_t len = ng_flow_emitter_build_head(e, ip_id, g->frame, FRAME_CAP);
+    size_t len = ng_flow_emitter_build_head(e, ip_id, g->frame, FRAME_CAP, g->payload,
+                                            &g->st->fixes);
     const ng_tcp_segment *seg = ng_flow_emitter_head(e);
     ng_out_packet p = {
         .ts_ns = seg->ts_ns, .frame = g->frame, .len = (uint32_t)len, .flow_id = e->plan.id,
@@ -201,7 +204,7 @@ static ng_status advance(engine *g, ng_error *err)
     ng_status st = write_head(g, e, err);
     if (st != NG_OK)
         return st;
-    if (ng_flow_emitter_refill(e, g->fl, &g->st->tcp_fixes, &g->st->payload_clamped)) {
+    if (ng_flow_emitter_refill(e, g->fl, &g->st->tcp_fixes, &g->st->fixes)) {
         sift_down(g, 0);
     } else {
         g->heap[0] = g->heap[--g->n];
@@ -260,6 +263,7 @@ static void engine_free(engine *g)
     free(g->heap);
     free(g->spare);
     free(g->frame);
+    free(g->payload);
     ng_host_ids_free(&g->ids);
 }
 
@@ -274,7 +278,8 @@ ng_status ng_generate(const ng_flow_level *fl, const ng_plan_source *plans,
     ng_tcp_config_default(&g.default_tcp);
     ng_host_ids_init(&g.ids, opt->seed);
     g.frame = malloc(FRAME_CAP);
-    if (!g.frame) {
+    g.payload = calloc(1, 65536);
+    if (!g.frame || !g.payload) {
         engine_free(&g);
         return ng_fail(err, NG_ENOMEM, "out of memory for the frame buffer");
     }

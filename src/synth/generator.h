@@ -26,6 +26,7 @@
 #include "model/flow_level.h"
 #include "model/flow_plan.h"
 #include "synth/address_map.h"
+#include "synth/flow_emitter.h"
 #include "synth/packet_output.h"
 #include "synth/tcp_state.h"
 
@@ -56,7 +57,7 @@ typedef struct ng_generate_stats {
     uint64_t packets_by_class[NG_APP_COUNT];
     uint64_t max_active;          /* most flows active at once */
     ng_tcp_fixes tcp_fixes;
-    uint64_t payload_clamped;     /* non-TCP payloads cut to what a frame can carry */
+    ng_emit_fixes fixes;          /* payload clamps/adjustments, one-way group flows */
     uint64_t build_failures;      /* frames a builder refused (should stay 0) */
     bool stopped_at_end, stopped_at_packets;
 } ng_generate_stats;

@@ -120,7 +120,7 @@ static ng_status write_packet(stream *s, int64_t ts, const ng_packet_sample *p, 
     set_endpoints(s, p, rng, &f, err);
     if (p->payload_len > 1472 && p->proto_kind != NG_PKT_TCP) {
         f.payload_len = 1472;
-        s->st->payload_clamped++;
+        s->st->fixes.payload_clamped++;
     }
     if (p->proto_kind == NG_PKT_UDP || p->proto_kind == NG_PKT_ICMP) {
         ng_status st = ng_host_ids_next(&s->ids, &f.src, &f.ip_id, err);

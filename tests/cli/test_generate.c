@@ -246,6 +246,36 @@ static void test_levels_and_follow(void **state)
                                  pre), 0);
 }
 
+/* A model of mixed traffic (DARPA99 Monday: TCP, UDP, ICMP, ARP, LLC) when ../shared is
+ * there: every protocol the generator writes passes the same checks. */
+static void test_mixed_traffic(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(monday, "darpa99/week1-monday.pcap");
+    const char *paths[1] = {monday};
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    cfg.packet.epochs = 2;
+    cfg.packet.k_max = 8;
+    cfg.flow.epochs = 2;
+    cfg.flow.hidden = 24;
+    ng_model *m;
+    ng_error err;
+    assert_int_equal(ng_model_train(paths, 1, &cfg, &m, &err), NG_OK);
+    char mixed[4096];
+    snprintf(mixed, sizeof mixed, "%s", ng_test_tmp("mixed.ngm"));
+    assert_int_equal(ng_model_save(m, mixed, &err), NG_OK);
+    ng_model_free(m);
+    const char *out = ng_test_tmp("mixed.pcap");
+    assert_int_equal(ng_test_run("%s generate -m %s -o %s --packets 20000 --seed 4 2>%s",
+                                 necstgen(), mixed, out, ng_test_tmp("err.txt")), 0);
+    char *text = read_text(ng_test_tmp("err.txt"));
+    printf("%s", text);
+    free(text);
+    check_valid(out, 20000);
+    check_tshark(out);
+}
+
 /* ---- bad input ---- */
 
 static void expect_failure(const char *cmdline_fmt, const char *arg, const char *out,
@@ -321,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_valid_capture),
         cmocka_unit_test(test_deterministic_formats),
         cmocka_unit_test(test_levels_and_follow),
+        cmocka_unit_test(test_mixed_traffic),
         cmocka_unit_test(test_bad_input),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
