@@ -12,6 +12,8 @@
 #include "stats/metrics.h"
 
 #define GAP_PREFIX "aggregate.gap"
+#define NG_GAP_SCALE_MIN 1e-12
+#define NG_GAP_SCALE_MAX 1e15
 #ifndef NG_ARRIVALS_LAMBDA
 #define NG_ARRIVALS_LAMBDA 0.3
 #endif
@@ -152,7 +154,7 @@ static double target_mean_gap(const ng_dataset *ds, const double *x, size_t n_ga
     }
     double span = last > first ? (double)ng_ts_gap(last, first) * 1e-9 : 0.0;
     if (span > 0)
-        return span / (double)ds->n_flows;
+        return span / (double)ds->n_flows < 1e12 ? span / (double)ds->n_flows : 1e12;
     double mean = 0;
     for (size_t i = 0; i < n_gaps; i++)
         mean += (pow(10.0, x[i]) - NG_GAP_FLOOR_S) / (double)n_gaps;
@@ -168,6 +170,10 @@ static void calibrate(ng_arrivals *a, const ng_dataset *ds, const double *x, siz
     double model = simulated_mean_gap(a, steps > 2000000 ? 2000000 : steps, seed);
     if (model > 0 && isfinite(a->mean_gap_s / model))
         a->gap_scale = a->mean_gap_s / model;
+    if (a->gap_scale < NG_GAP_SCALE_MIN)
+        a->gap_scale = NG_GAP_SCALE_MIN;
+    if (a->gap_scale > NG_GAP_SCALE_MAX)
+        a->gap_scale = NG_GAP_SCALE_MAX;
 }
 
 static ng_status build_tokens(ng_arrivals *a, const ng_dataset *ds, const start_order *order,
@@ -257,7 +263,9 @@ double ng_arrivals_sample_gap_s(const ng_arrivals *a, size_t c, ng_rng *rng)
     if (x > 9.0)
         x = 9.0;
     double gap = pow(10.0, x) - NG_GAP_FLOOR_S;
-    return gap > 0 ? gap * a->gap_scale : 0.0;
+    /* At least the floor: a model whose gaps were all 0 (simultaneous starts) must
+     * still move the clock, and its calibration needs a non-zero mean. */
+    return (gap > NG_GAP_FLOOR_S ? gap : NG_GAP_FLOOR_S) * a->gap_scale;
 }
 
 /* ---- model file ---- */
@@ -341,8 +349,9 @@ static ng_status load_parts(ng_arrivals *a, const json_t *json, const ng_model_f
     if (!st)
         st = read_ranges(a, json, where, err);
     if (!st) {
-        a->gap_scale = ng_json_read_number(&r, json, "gap_scale", 1e-9, 1e9);
-        a->mean_gap_s = ng_json_read_number(&r, json, "mean_gap_s", 1e-12, 1e9);
+        a->gap_scale = ng_json_read_number(&r, json, "gap_scale", NG_GAP_SCALE_MIN,
+                                           NG_GAP_SCALE_MAX);
+        a->mean_gap_s = ng_json_read_number(&r, json, "mean_gap_s", 1e-12, 1e12);
         st = r.st;
     }
     char what[448];

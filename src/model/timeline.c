@@ -16,6 +16,7 @@ struct ng_timeline {
     ng_timeline_options opt;
     ng_rng rng;
     int64_t now_ns;
+    double offset_ns;     /* since the origin, fractional so sub-ns gaps still add up */
     uint64_t next_id;
     uint32_t history[NG_NGRAM_MAX_ORDER];
     size_t n_history;
@@ -117,11 +118,11 @@ static bool advance(ng_timeline *t, size_t component)
         gap_s *= ng_rng_uniform(&t->rng);
     t->elapsed_s += gap_s;
     t->tokens++;
-    double gap_ns = gap_s * 1e9 / t->opt.rate_scale;
-    if (gap_ns > 9e18 || t->now_ns > INT64_MAX - (int64_t)gap_ns)
+    t->offset_ns += gap_s * 1e9 / t->opt.rate_scale;
+    if (!(t->offset_ns < 9e18) || t->opt.start_ns > INT64_MAX - (int64_t)t->offset_ns)
         return false;
-    t->now_ns += (int64_t)gap_ns;
-    if (t->opt.duration_ns > 0 && ng_ts_gap(t->now_ns, t->opt.start_ns) >= t->opt.duration_ns)
+    t->now_ns = t->opt.start_ns + (int64_t)t->offset_ns;
+    if (t->opt.duration_ns > 0 && (double)t->opt.duration_ns <= t->offset_ns)
         return false;
     return true;
 }

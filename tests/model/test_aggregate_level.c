@@ -673,6 +673,37 @@ static void test_tiny_only_non_ip(void **state)
     check_tiny(f, 6);
 }
 
+/* Every flow starts at the same instant and runs 100 s: the gaps are all 0, yet the
+ * clock must advance and the rate must be 5 flows per 500 s. */
+static void test_tiny_simultaneous_starts(void **state)
+{
+    (void)state;
+    ng_flow f[5];
+    ng_packet_row rows[5];
+    for (size_t i = 0; i < 5; i++) {
+        f[i] = make_flow(i, 1000000000, 6, NG_APP_HTTP, false);
+        f[i].server_port = 80;
+        f[i].last_ns = f[i].start_ns + 500000000000LL;
+        f[i].packets[1] = 1;
+        rows[i] = row_of(&f[i]);
+    }
+    ng_dataset ds;
+    ng_error err;
+    assert_int_equal(ng_dataset_from_rows(&ds, rows, 5, f, 5, NULL, &err), NG_OK);
+    ng_aggregate *a = train(&ds, 1);
+    double total = 0;
+    for (uint64_t seed = 1; seed <= 40; seed++) {
+        ng_timeline_options o = options(a, seed);
+        size_t n;
+        free(run(a, &o, &n));
+        total += (double)n;
+    }
+    print_message("simultaneous starts: %.2f flows per 500 s timeline (real 5)\n", total / 40);
+    assert_true(total / 40 >= 4.0 && total / 40 <= 6.0);
+    ng_aggregate_free(a);
+    ng_dataset_free(&ds);
+}
+
 static void test_empty_refused(void **state)
 {
     (void)state;
@@ -710,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_tiny_one_flow),
         cmocka_unit_test(test_tiny_only_udp),
         cmocka_unit_test(test_tiny_only_non_ip),
+        cmocka_unit_test(test_tiny_simultaneous_starts),
         cmocka_unit_test(test_empty_refused),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
