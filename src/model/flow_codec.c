@@ -185,6 +185,11 @@ void ng_flow_codec_layout(ng_flow_codec *c)
     c->in_progress = at, at += NG_FLOW_PROGRESS_FEATURES;
     c->input_size = at;
     at = 0;
+    c->in2_cluster = at, at += c->k;
+    c->in2_dir = at, at += 2;
+    c->in2_flags = at, at += ng_vocab_size(&c->flags);
+    c->in2_extra = at;
+    at = 0;
     c->out_dir = at, at += 2;
     c->out_flags = at, at += ng_vocab_size(&c->flags);
     c->out_size = at, at += ng_vocab_size(&c->sizes);

@@ -12,7 +12,11 @@
  *   [prev direction] [prev log-IAT z] [prev log1p payload z]
  *   [log target packets z, log target bytes z, log target duration z]
  *   [progress, r = max(target - t, 0): log1p(t) / 4, log1p(r) / 4, 1 / (1 + r)]
- * Head 2 output (given [h ; one-hot true cluster]):
+ * Head 2 input: [h | one-hot cluster (k) | one-hot direction (2) | one-hot flags (vocab +
+ * other)], read autoregressively within the packet: the direction outputs see h and the
+ * cluster; the flags outputs also the direction; size and IAT also the flags (the weights
+ * that would look ahead are held at zero, flow_net.h).
+ * Head 2 output:
  *   [direction: 2] [flags: vocab + other] [size: vocab + other]
  *   [other size: a 1-component nn/mdn.h head on log1p payload z: 3] [IAT: mixture of m
  *   Gaussians on log-IAT z: 3m]
@@ -77,7 +81,8 @@ typedef struct ng_flow_codec {
     /* input layout */
     size_t in_cluster, in_flags, in_class, in_proto, in_start, in_end;
     size_t in_dir, in_iat, in_payload, in_targets, in_progress, input_size;
-    /* head 2 layout */
+    /* head 2 layout: input columns after h, then outputs */
+    size_t in2_cluster, in2_dir, in2_flags, in2_extra;
     size_t out_dir, out_flags, out_size, out_other, out_iat, out2_size;
 } ng_flow_codec;
 

@@ -37,7 +37,7 @@ static size_t table_floats(const ng_flow_level *fl)
     const ng_flow_codec *c = &fl->net.codec;
     size_t H = fl->net.hidden;
     return (c->input_size + H) * fl->gates_pad + (H + 1) * fl->head1_pad +
-           (H + c->k) * fl->head2_pad + c->sizes.n + 1 + NG_FLOW_LOG1P_TABLE;
+           (H + c->in2_extra) * fl->head2_pad + c->sizes.n + 1 + NG_FLOW_LOG1P_TABLE;
 }
 
 static void carve_tables(ng_flow_level *fl)
@@ -51,6 +51,8 @@ static void carve_tables(ng_flow_level *fl)
     fl->head1_b = p, p += fl->head1_pad;
     fl->head2_t = p, p += H * fl->head2_pad;
     fl->cluster_t = p, p += c->k * fl->head2_pad;
+    fl->dir_t = p, p += 2 * fl->head2_pad;
+    fl->flags_t = p, p += ng_vocab_size(&c->flags) * fl->head2_pad;
     fl->size_z = p, p += c->sizes.n + 1;
     fl->log1p_t = p;
 }
@@ -60,7 +62,7 @@ static void fill_tables(ng_flow_level *fl)
     const ng_flow_net *net = &fl->net;
     const ng_flow_codec *c = &net->codec;
     const ng_params *p = &net->params;
-    size_t H = net->hidden, G = 4 * H, K = c->k, O2 = c->out2_size, W2 = H + K;
+    size_t H = net->hidden, G = 4 * H, K = c->k, O2 = c->out2_size, W2 = H + c->in2_extra;
     transpose_into(fl->in_proj_t, fl->gates_pad, ng_params_data(p, net->lstm.w_ih[0]), G,
                    c->input_size, c->input_size);
     transpose_into(fl->whh_t, fl->gates_pad, ng_params_data(p, net->lstm.w_hh[0]), G, H, H);
@@ -68,7 +70,11 @@ static void fill_tables(ng_flow_level *fl)
     memcpy(fl->head1_b, ng_params_data(p, net->head1_b), (K + 1) * sizeof(float));
     const float *w2 = ng_params_data(p, net->head2_w), *b2 = ng_params_data(p, net->head2_b);
     transpose_into(fl->head2_t, fl->head2_pad, w2, O2, H, W2);
-    transpose_into(fl->cluster_t, fl->head2_pad, w2 + H, O2, K, W2);
+    transpose_into(fl->cluster_t, fl->head2_pad, w2 + H + c->in2_cluster, O2, K, W2);
+    transpose_into(fl->dir_t, fl->head2_pad, w2 + H + c->in2_dir, O2, 2, W2);
+    transpose_into(fl->flags_t, fl->head2_pad, w2 + H + c->in2_flags, O2,
+                   ng_vocab_size(&c->flags), W2);
+    fl->zero_flags_idx = (uint8_t)ng_vocab_index(&c->flags, 0);
     for (size_t k = 0; k < K; k++)
         for (size_t o = 0; o < O2; o++)
             fl->cluster_t[k * fl->head2_pad + o] += b2[o];
@@ -207,7 +213,7 @@ static ng_status check_shapes(const ng_model_file *m, const ng_flow_codec *c, si
     if (!st)
         st = expect_tensor(m, "flow.head1.b", 1, c->k + 1, 0, err);
     if (!st)
-        st = expect_tensor(m, "flow.head2.w", 2, c->out2_size, H + c->k, err);
+        st = expect_tensor(m, "flow.head2.w", 2, c->out2_size, H + c->in2_extra, err);
     if (!st)
         st = expect_tensor(m, "flow.head2.b", 1, c->out2_size, 0, err);
     return st;

@@ -9,6 +9,8 @@
  *   head1_t   [H, head1_pad], head1_b [head1_pad]
  *   head2_t   [H, head2_pad]           the h columns of head 2, transposed
  *   cluster_t [k, head2_pad]           head 2's bias + its one-hot cluster column c
+ *   dir_t     [2, head2_pad]           head 2's direction columns (zero for direction outputs)
+ *   flags_t   [flags + 1, head2_pad]   head 2's flags columns (zero for dir/flags outputs)
  *   size_z    [sizes.n]                payload z of each kept size
  *   log1p_t   [NG_FLOW_LOG1P_TABLE]    log1p(i) for the progress features */
 #ifndef NG_MODEL_FLOW_LEVEL_INTERNAL_H
@@ -23,7 +25,9 @@ struct ng_flow_level {
     ng_flow_net net;
     size_t gates_pad, head1_pad, head2_pad;
     float *tables; /* one block holding the tables below */
-    float *in_proj_t, *whh_t, *head1_t, *head1_b, *head2_t, *cluster_t, *size_z, *log1p_t;
+    float *in_proj_t, *whh_t, *head1_t, *head1_b, *head2_t, *cluster_t, *dir_t, *flags_t;
+    float *size_z, *log1p_t;
+    uint8_t zero_flags_idx; /* flags index of the value 0 (non-TCP packets) */
 };
 
 /* A level with a network of the codec's shape (batch 1, 1 step; parameters zero). */

@@ -14,7 +14,7 @@ static ng_status declare_heads(ng_flow_net *net, ng_error *err)
 {
     const ng_flow_codec *c = &net->codec;
     size_t w1[2] = {c->k + 1, net->hidden}, b1[1] = {c->k + 1};
-    size_t w2[2] = {c->out2_size, net->hidden + c->k}, b2[1] = {c->out2_size};
+    size_t w2[2] = {c->out2_size, net->hidden + c->in2_extra}, b2[1] = {c->out2_size};
     ng_status st = ng_params_declare(&net->params, "flow.head1.w", 2, w1, &net->head1_w, err);
     if (!st)
         st = ng_params_declare(&net->params, "flow.head1.b", 1, b1, &net->head1_b, err);
@@ -28,16 +28,16 @@ static ng_status declare_heads(ng_flow_net *net, ng_error *err)
 static ng_status alloc_buffers(ng_flow_net *net, ng_error *err)
 {
     size_t N = net->max_batch * net->max_steps, H = net->hidden, K = net->codec.k;
-    size_t O1 = K + 1, O2 = net->codec.out2_size;
-    size_t total = N * (2 * O1 + 2 * (H + K) + 2 * O2 + H);
+    size_t O1 = K + 1, O2 = net->codec.out2_size, W2 = H + net->codec.in2_extra;
+    size_t total = N * (2 * O1 + 2 * W2 + 2 * O2 + H);
     net->memory = calloc(total, sizeof(float));
     if (!net->memory)
         return ng_fail(err, NG_ENOMEM, "no memory for flow-level activations (%zu floats)", total);
     float *p = net->memory;
     net->head1 = p, p += N * O1;
     net->dhead1 = p, p += N * O1;
-    net->head2_in = p, p += N * (H + K);
-    net->dhead2_in = p, p += N * (H + K);
+    net->head2_in = p, p += N * W2;
+    net->dhead2_in = p, p += N * W2;
     net->head2 = p, p += N * O2;
     net->dhead2 = p, p += N * O2;
     net->dh = p;
@@ -74,13 +74,26 @@ void ng_flow_net_free(ng_flow_net *net)
     net->memory = NULL;
 }
 
+void ng_flow_net_mask_head2(const ng_flow_net *net, float *w2)
+{
+    const ng_flow_codec *c = &net->codec;
+    size_t W = net->hidden + c->in2_extra;
+    size_t from_dir = net->hidden + c->in2_dir, from_flags = net->hidden + c->in2_flags;
+    for (size_t o = c->out_dir; o < c->out_dir + 2; o++)
+        memset(w2 + o * W + from_dir, 0, (W - from_dir) * sizeof *w2);
+    for (size_t o = c->out_flags; o < c->out_flags + ng_vocab_size(&c->flags); o++)
+        memset(w2 + o * W + from_flags, 0, (W - from_flags) * sizeof *w2);
+}
+
 void ng_flow_net_init_weights(ng_flow_net *net, ng_rng *rng)
 {
     const ng_flow_codec *c = &net->codec;
     size_t H = net->hidden, K = c->k, O2 = c->out2_size, M = c->iat_mixture;
+    size_t W2 = H + c->in2_extra;
     ng_lstm_init_weights(&net->lstm, rng);
     ng_init_xavier_uniform(ng_params_data(&net->params, net->head1_w), H, K + 1, (K + 1) * H, rng);
-    ng_init_xavier_uniform(ng_params_data(&net->params, net->head2_w), H + K, O2, O2 * (H + K), rng);
+    ng_init_xavier_uniform(ng_params_data(&net->params, net->head2_w), W2, O2, O2 * W2, rng);
+    ng_flow_net_mask_head2(net, ng_params_data(&net->params, net->head2_w));
     float *b2 = ng_params_data(&net->params, net->head2_b);
     for (size_t j = 0; j < M; j++) { /* spread the IAT components over the data's range */
         b2[c->out_iat + M + j] = M > 1 ? -1.5f + 3.0f * (float)j / (float)(M - 1) : 0.0f;
@@ -88,15 +101,20 @@ void ng_flow_net_init_weights(ng_flow_net *net, ng_rng *rng)
     }
 }
 
-/* [h ; one-hot cluster] rows for head 2. */
+/* [h ; one-hot cluster ; one-hot direction ; one-hot flags] rows for head 2. */
 static void build_head2_input(ng_flow_net *net, const float *h, const ng_flow_batch *b)
 {
-    size_t N = b->T * b->B, H = net->hidden, K = net->codec.k, W = H + K;
+    const ng_flow_codec *c = &net->codec;
+    size_t N = b->T * b->B, H = net->hidden, W = H + c->in2_extra;
     memset(net->head2_in, 0, N * W * sizeof(float));
     for (size_t r = 0; r < N; r++) {
-        memcpy(net->head2_in + r * W, h + r * H, H * sizeof(float));
-        if (b->w_packet[r] > 0.0f)
-            net->head2_in[r * W + H + (size_t)b->cluster[r]] = 1.0f;
+        float *row = net->head2_in + r * W;
+        memcpy(row, h + r * H, H * sizeof(float));
+        if (b->w_packet[r] > 0.0f) {
+            row[H + c->in2_cluster + (size_t)b->cluster[r]] = 1.0f;
+            row[H + c->in2_dir + (size_t)b->dir[r]] = 1.0f;
+            row[H + c->in2_flags + (size_t)b->flags[r]] = 1.0f;
+        }
     }
 }
 
@@ -130,10 +148,11 @@ static double head_losses(ng_flow_net *net, const ng_flow_batch *b, bool backwar
 static void backward_pass(ng_flow_net *net, const float *h, const ng_flow_batch *b)
 {
     const ng_params *p = &net->params;
-    size_t N = b->T * b->B, H = net->hidden, K = net->codec.k, W = H + K;
+    size_t N = b->T * b->B, H = net->hidden, K = net->codec.k, W = H + net->codec.in2_extra;
     ng_dense_backward(net->dhead2_in, ng_params_grad(p, net->head2_w),
                       ng_params_grad(p, net->head2_b), net->dhead2, net->head2_in,
                       ng_params_data(p, net->head2_w), N, W, net->codec.out2_size);
+    ng_flow_net_mask_head2(net, ng_params_grad(p, net->head2_w)); /* no looking ahead */
     ng_dense_backward(net->dh, ng_params_grad(p, net->head1_w), ng_params_grad(p, net->head1_b),
                       net->dhead1, h, ng_params_data(p, net->head1_w), N, H, K + 1);
     for (size_t r = 0; r < N; r++)
@@ -152,7 +171,8 @@ double ng_flow_net_loss(ng_flow_net *net, const ng_flow_batch *b, bool backward,
                      ng_params_data(p, net->head1_b), N, H, K + 1);
     build_head2_input(net, h, b);
     ng_dense_forward(net->head2, net->head2_in, ng_params_data(p, net->head2_w),
-                     ng_params_data(p, net->head2_b), N, H + K, net->codec.out2_size);
+                     ng_params_data(p, net->head2_b), N, H + net->codec.in2_extra,
+                     net->codec.out2_size);
     double loss = head_losses(net, b, backward, parts);
     if (backward)
         backward_pass(net, h, b);

@@ -3,8 +3,12 @@
  *
  *   h_t = LSTM(x_1..x_t)                                    [H]
  *   head 1: logits over k + 1 (next cluster, k = end)       W1 [k+1, H]
- *   head 2: [h_t ; one-hot(true cluster c_t)] -> direction, flags, size, other size,
- *           IAT mixture (flow_codec.h layout)               W2 [out2, H + k]
+ *   head 2: [h_t ; one-hot true cluster, direction, flags] -> direction, flags, size,
+ *           other size, IAT mixture (flow_codec.h layout)   W2 [out2, H + in2_extra]
+ *           The weights from direction/flags inputs to the outputs that predict them
+ *           (and flags -> direction) are zero at init and their gradients are zeroed,
+ *           so Adam never moves them: direction, then flags, then the rest, each given
+ *           what comes before it within the packet.
  * Loss per batch = (1 / norm) * sum over steps of
  *   CE(next) + [packet] (CE(dir) + CE(flags) + CE(size)) + [size is other] NLL(size)
  *   + [packet, not first] NLL(IAT)
@@ -45,6 +49,8 @@ ng_status ng_flow_net_init(ng_flow_net *net, const ng_flow_codec *codec, size_t 
 /* LSTM init (nn/lstm.h), Xavier heads, IAT mixture means spread over [-1.5, 1.5]. */
 void ng_flow_net_init_weights(ng_flow_net *net, ng_rng *rng);
 void ng_flow_net_free(ng_flow_net *net);
+/* Zero the look-ahead blocks of a head-2 weight (or gradient) matrix. */
+void ng_flow_net_mask_head2(const ng_flow_net *net, float *w2);
 
 /* Loss of a batch: the sum over unmasked steps divided by batch->norm (the mean per
  * step unless the caller changed norm); with backward, ACCUMULATES the parameter

@@ -260,11 +260,12 @@ static uint32_t sample_payload(const ng_flow_level *fl, float *z, ng_rng *rng, u
     return payload;
 }
 
-static uint8_t sample_flags(const ng_flow_codec *c, bool tcp, float *z, ng_rng *rng,
+static uint8_t sample_flags(const ng_flow_level *fl, bool tcp, float *z, ng_rng *rng,
                             uint8_t *idx)
 {
+    const ng_flow_codec *c = &fl->net.codec;
     if (!tcp || !c->flags.n) {
-        *idx = (uint8_t)ng_vocab_index(&c->flags, 0);
+        *idx = fl->zero_flags_idx;
         return 0;
     }
     *idx = (uint8_t)sample_logits(z + c->out_flags, ng_vocab_size(&c->flags), c->flags.n, rng);
@@ -289,9 +290,11 @@ bool ng_flow_sampler_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet
     float *z = s->logits + fl->head1_pad;
     head2_outputs(fl, h, cluster, z);
     ng_flow_token t = {.cluster = cluster};
-    /* fixed draw order: direction, flags, size, IAT */
+    /* within the packet, in order: direction; flags given it; size and IAT given both */
     t.dir = (uint8_t)sample_logits(z + c->out_dir, 2, NO_EXCLUDE, &s->rng);
-    out->tcp_flags = sample_flags(c, s->tcp, z, &s->rng, &t.flag_idx);
+    add_row(z, fl->dir_t, t.dir, 1.0f, fl->head2_pad);
+    out->tcp_flags = sample_flags(fl, s->tcp, z, &s->rng, &t.flag_idx);
+    add_row(z, fl->flags_t, t.flag_idx, 1.0f, fl->head2_pad);
     out->payload_len = sample_payload(fl, z, &s->rng, &t.size_idx, &t.payload_z);
     out->iat_ns = 0;
     if (s->emitted) {
