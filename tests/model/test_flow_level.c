@@ -381,15 +381,15 @@ static void test_determinism_and_round_trip(void **state)
      * flags inputs, the flags outputs never see flags inputs (weights exactly 0) */
     const ng_flow_codec *c = &a->net.codec;
     size_t W = a->net.hidden + c->in2_extra, looked_ahead = 0, used = 0;
-    const float *w2 = ng_params_data(&a->net.params, a->net.head2_w);
+    const float *head2 = ng_params_data(&a->net.params, a->net.head2_w);
     for (size_t o = 0; o < c->out2_size; o++)
         for (size_t j = a->net.hidden + c->in2_dir; j < W; j++) {
             bool is_flags_input = j >= a->net.hidden + c->in2_flags;
             bool forbidden = o < c->out_flags || (o < c->out_size && is_flags_input);
             if (forbidden)
-                looked_ahead += w2[o * W + j] != 0.0f;
+                looked_ahead += head2[o * W + j] != 0.0f;
             else
-                used += w2[o * W + j] != 0.0f;
+                used += head2[o * W + j] != 0.0f;
         }
     assert_int_equal(looked_ahead, 0);
     assert_true(used > 0);
