@@ -164,7 +164,7 @@ const ng_header_habits *ng_aggregate_habits(const ng_aggregate *a, uint8_t app_c
 static json_t *class_json(const ng_aggregate *a, uint8_t cls)
 {
     return json_pack("{s:s, s:I, s:o, s:o, s:o}", "class", ng_app_class_name(cls), "flows",
-                     (json_int_t)a->class_flows[cls], "shape",
+                     (json_int_t)a->class_flows[cls], "shapes",
                      ng_flow_shapes_class_to_json(&a->shapes, cls), "endpoints",
                      ng_endpoints_class_to_json(&a->endpoints, cls), "habits",
                      ng_header_habits_to_json(&a->habits[cls]));
@@ -216,12 +216,14 @@ static ng_status load_class(ng_aggregate *a, const json_t *obj, size_t i, const 
         ng_json_reader_fail(&r, "'class' is missing or not a known class name");
     else if (a->class_flows[cls])
         ng_json_reader_fail(&r, "class '%s' appears twice", ng_app_class_name((ng_app_class)cls));
+    else if (i && a->shapes.n && cls < a->shapes.groups[a->shapes.n - 1].app_class)
+        ng_json_reader_fail(&r, "classes must come in ascending class order");
     int64_t flows = ng_json_read_int(&r, obj, "flows", 1, INT64_MAX);
     if (r.st)
         return r.st;
     a->class_flows[cls] = (uint64_t)flows;
     ng_status st = ng_flow_shapes_class_load(&a->shapes, (uint8_t)cls, (uint64_t)flows,
-                                             json_object_get(obj, "shape"), m, err);
+                                             json_object_get(obj, "shapes"), m, err);
     char where[400];
     snprintf(where, sizeof where, "%s: header 'aggregate.classes[%s].endpoints'", m->path,
              ng_app_class_name((ng_app_class)cls));
@@ -331,13 +333,26 @@ static json_t *top_ports_json(const ng_class_endpoints *c, size_t max)
     return arr;
 }
 
+static json_t *shapes_summary(const ng_aggregate *a, uint8_t cls)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < a->shapes.n; i++) {
+        const ng_shape_group *g = &a->shapes.groups[i];
+        if (g->app_class == cls)
+            json_array_append_new(arr, json_pack("{s:I, s:I, s:I}", "kind", (json_int_t)g->kind,
+                                                 "flows", (json_int_t)g->flows, "k",
+                                                 (json_int_t)g->gmm->k));
+    }
+    return arr;
+}
+
 static json_t *class_summary(const ng_aggregate *a, uint8_t cls)
 {
     const ng_class_endpoints *e = &a->endpoints.cls[cls];
-    return json_pack("{s:s, s:I, s:f, s:I, s:I, s:I, s:o}", "class", ng_app_class_name(cls),
+    return json_pack("{s:s, s:I, s:f, s:o, s:I, s:I, s:o}", "class", ng_app_class_name(cls),
                      "flows", (json_int_t)a->class_flows[cls], "share",
-                     (double)a->class_flows[cls] / (double)a->n_flows, "shape_k",
-                     (json_int_t)a->shapes.cls[cls].gmm->k, "servers", (json_int_t)e->servers.n,
+                     (double)a->class_flows[cls] / (double)a->n_flows, "shapes",
+                     shapes_summary(a, cls), "servers", (json_int_t)e->servers.n,
                      "clients", (json_int_t)e->clients.n, "top_server_ports",
                      top_ports_json(e, 5));
 }

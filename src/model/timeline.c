@@ -3,8 +3,9 @@
  * Each step draws the next (gap component, class) token from the arrivals n-gram given
  * the last `order` tokens, advances the clock by a gap from that component (divided
  * by rate_scale), and — unless the class is filtered out, in which case time still
- * advances — samples the flow's shape and start/end (flow_shapes.h), its endpoints
- * (endpoints.h) and its TTLs (the hosts' own, else the class's habits). */
+ * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
+ * start/end for that class and protocol (flow_shapes.h) and its TTLs (the hosts' own,
+ * else the class's habits). */
 #include "model/aggregate_internal.h"
 
 #include <math.h>
@@ -134,8 +135,8 @@ static void plan_flow(ng_timeline *t, uint8_t cls, ng_flow_plan *plan)
     plan->id = t->next_id++;
     plan->start_ns = t->now_ns;
     plan->app_class = cls;
-    ng_flow_shapes_sample(&a->shapes, cls, &t->rng, plan);
     ng_endpoints_sample(&a->endpoints, cls, &t->rng, t->port_state, plan);
+    ng_flow_shapes_sample(&a->shapes, &t->rng, plan); /* by (class, kind) */
     if (plan->ip_version && !plan->client_ttl)
         plan->client_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_C2S, &t->rng, 64);
     if (plan->ip_version && !plan->server_ttl)

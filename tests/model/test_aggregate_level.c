@@ -428,13 +428,13 @@ static void bad_vocab(json_t *agg)
 }
 static void bad_k(json_t *agg)
 {
-    json_t *shape = json_object_get(classes0(agg), "shape");
+    json_t *shape = json_array_get(json_object_get(classes0(agg), "shapes"), 0);
     json_object_set_new(shape, "k", json_integer(json_integer_value(json_object_get(shape, "k")) + 1));
 }
 static void missing_stats(json_t *agg) { json_object_del(agg, "stats"); }
 static void bad_start_end(json_t *agg)
 {
-    json_t *se = json_object_get(json_object_get(classes0(agg), "shape"), "start_end");
+    json_t *se = json_object_get(json_array_get(json_object_get(classes0(agg), "shapes"), 0), "start_end");
     json_array_set_new(json_array_get(se, 0), 0, json_integer(-2));
 }
 static void unknown_arrival_class(json_t *agg)
