@@ -392,7 +392,14 @@ static void print_summary(const gen_args *g, const ng_generate_stats *s, double 
         print_time(out, s->last_ns);
         fprintf(out, ")");
     }
-    fprintf(out, "\n  %-12s %s (%s, level %s)\n", "wrote", strcmp(g->out, "-") ? g->out : "stdout",
+    const char *target = strcmp(g->out, "-") ? g->out : "stdout";
+    if (g->level == LEVEL_AGGREGATE) {
+        fprintf(out, "\n  %-12s %s (flows.csv, level aggregate: packets and bytes are the "
+                     "plans' targets)\n", "wrote", target);
+        print_classes(out, s->flows_by_class, NULL);
+        return;
+    }
+    fprintf(out, "\n  %-12s %s (%s, level %s)\n", "wrote", target,
             ng_output_format_name(g->format), level_names[g->level]);
     print_classes(out, s->flows_by_class, s->packets_by_class);
     print_corrections(out, s);

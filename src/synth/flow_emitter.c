@@ -230,7 +230,9 @@ bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_
         if (!e->sampling)
             return false;
         ng_packet_proposal p;
-        if (ng_flow_sampler_next(fl, &e->sampler, &p))
+        /* a closed connection drops every later proposal: stop sampling it */
+        bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
+        if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p))
             take_proposal(e, &p, tcp_fixes, fixes);
         else
             finish(e, tcp_fixes);

@@ -6,6 +6,7 @@
 
 #include "features/extract.h"
 #include "flow/flow.h"
+#include "synth/flows_csv_reader.h"
 
 typedef struct collector {
     ng_follow_plans *f;
@@ -37,7 +38,7 @@ static void plan_of_flow(const ng_flow *fl, ng_flow_plan *p)
     }
 }
 
-static ng_status on_flow(void *user, const ng_flow_row *flow, ng_error *err)
+static ng_status on_flow(void *user, const ng_flow *flow, ng_error *err)
 {
     collector *c = user;
     ng_follow_plans *f = c->f;
@@ -65,11 +66,16 @@ ng_status ng_follow_load(ng_follow_plans *f, const char *path, int64_t start_ns,
 {
     memset(f, 0, sizeof *f);
     collector c = {f, 0};
-    ng_feature_sink sink = {.on_flow = on_flow, .user = &c};
-    ng_extract_options opt = {0};
-    ng_extract_stats stats;
-    memset(&stats, 0, sizeof stats);
-    ng_status st = ng_extract_files(&path, 1, &opt, &sink, &stats, err);
+    ng_status st;
+    if (ng_flows_csv_detect(path)) {
+        st = ng_flows_csv_read(path, on_flow, &c, err);
+    } else {
+        ng_feature_sink sink = {.on_flow = on_flow, .user = &c};
+        ng_extract_options opt = {0};
+        ng_extract_stats stats;
+        memset(&stats, 0, sizeof stats);
+        st = ng_extract_files(&path, 1, &opt, &sink, &stats, err);
+    }
     if (st == NG_OK && f->n == 0)
         st = ng_fail(err, NG_EFORMAT, "--follow %s: the capture holds no flows", path);
     if (st != NG_OK) {

@@ -212,7 +212,8 @@ static void test_deterministic_formats(void **state)
 static void test_levels_and_follow(void **state)
 {
     (void)state;
-    const char *csv = ng_test_tmp("flows.csv");
+    char csv[2048];
+    snprintf(csv, sizeof csv, "%s", ng_test_tmp("flows.csv"));
     assert_int_equal(generate(csv, "--level aggregate --flows 77"), 0);
     char *text = read_text(csv);
     assert_int_equal(strncmp(text, "id,class,protocol,", 18), 0);
@@ -238,6 +239,26 @@ static void test_levels_and_follow(void **state)
     assert_int_equal(ng_summary_read(&s, fol, false, &err), NG_OK);
     assert_true(s.first_ns >= 1000000000LL * 1000000000LL);
     ng_summary_free(&s);
+
+    /* --follow a flows.csv: the aggregate level's own table, generated back into packets */
+    const char *fcsv = ng_test_tmp("follow-csv.pcap");
+    snprintf(opts, sizeof opts, "--follow %s", csv);
+    assert_int_equal(generate(fcsv, opts), 0);
+    check_valid(fcsv, 77);
+    text = read_text(ng_test_tmp("err.txt"));
+    assert_non_null(strstr(text, "generate: 77 flows"));
+    free(text);
+    const char *bad_csv = ng_test_tmp("bad-flows.csv");
+    char *good = read_text(csv);
+    char *second = strchr(strchr(good, '\n') + 1, ',');
+    memcpy(second + 1, "nosuch", 6); /* the class column of the first row */
+    ng_test_write_file(bad_csv, good, strlen(good));
+    free(good);
+    snprintf(opts, sizeof opts, "--follow %s", bad_csv);
+    assert_int_equal(generate(ng_test_tmp("never.pcap"), opts), 1);
+    text = read_text(ng_test_tmp("err.txt"));
+    assert_non_null(strstr(text, "line 2"));
+    free(text);
 
     const char *pre = ng_test_tmp("prefix.pcap");
     assert_int_equal(generate(pre, "--flows 60 --ip-prefix 10.20.0.0/16"), 0);
