@@ -14,5 +14,7 @@ typedef struct ng_command {
 int ng_cmd_extract(int argc, char **argv);
 int ng_cmd_compare(int argc, char **argv);
 int ng_cmd_generate(int argc, char **argv);
+int ng_cmd_train(int argc, char **argv);
+int ng_cmd_inspect(int argc, char **argv);
 
 #endif

@@ -10,8 +10,10 @@
 
 static const ng_command commands[] = {
     {"extract", "per-packet and per-flow feature tables (CSV) from captures", ng_cmd_extract},
+    {"train", "learn the traffic of captures at three levels into one model file", ng_cmd_train},
     {"generate", "synthetic traffic from a model into a capture (pcap, pcapng, csv)", ng_cmd_generate},
     {"compare", "score synthetic captures against a real one (table, JSON, HTML)", ng_cmd_compare},
+    {"inspect", "what a model learned, in words and numbers", ng_cmd_inspect},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
