@@ -68,7 +68,8 @@ static void usage(FILE *out)
         "  --app CLASS,...      only these application classes (e.g. http,dns)\n"
         "  --start TIME         first timestamp: seconds since 1970 or\n"
         "                       YYYY-MM-DDTHH:MM:SS[Z] (default: the training start)\n"
-        "  --rate-scale X       flows arrive X times as often (default 1)\n"
+        "  --rate-scale X       flows arrive X times as often (default 1; with --follow\n"
+        "                       the real start times are compressed by X)\n"
         "  --ip-prefix CIDR     map addresses into this prefix (once per IP version)\n"
         "  --format FORMAT      pcap (microseconds, default), pcap-ns, pcapng, csv\n"
         "                       (packets.csv columns)\n"
@@ -291,6 +292,10 @@ static ng_status open_plans(run_state *r, ng_error *err)
         if (st != NG_OK)
             return st;
         r->start_ns = r->follow.plans[0].start_ns;
+        for (size_t i = 0; i < r->follow.n && g->rate_scale != 1.0; i++) {
+            ng_flow_plan *p = &r->follow.plans[i]; /* compress or stretch the real timeline */
+            p->start_ns = r->start_ns + (int64_t)((double)(p->start_ns - r->start_ns) / g->rate_scale);
+        }
         r->source = (ng_plan_source){follow_next_limited, r};
         r->end_ns = g->has_duration ? r->start_ns + duration : INT64_MAX;
     } else {
