@@ -227,6 +227,8 @@ static int parse_args(int argc, char **argv, gen_args *g)
         return ng_usage_error(&a, "no output given (-o FILE, or -o - for standard output)");
     if (g->follow && g->level == LEVEL_PACKET)
         return ng_usage_error(&a, "--follow places flows: it does not apply to --level packet");
+    if (g->level == LEVEL_PACKET && g->flows)
+        return ng_usage_error(&a, "--level packet makes no flows: use --packets or --duration");
     if (g->level == LEVEL_AGGREGATE && g->packets)
         return ng_usage_error(&a, "--level aggregate writes no packets: use --flows or --duration");
     return -1;
@@ -431,8 +433,6 @@ static ng_status run_packets(run_state *r, ng_generate_stats *stats, ng_error *e
         ng_packet_stream_options po = {.seed = g->seed, .start_ns = r->start_ns,
                                        .end_ns = r->end_ns, .max_packets = g->packets,
                                        .addresses = &r->addresses};
-        if (!g->packets && !g->has_duration && g->flows)
-            po.max_packets = g->flows; /* no flows at this level: one packet per "flow" */
         st = ng_packet_stream_generate(r->model->packet, &po, &out, stats, err);
     } else {
         ng_generate_options o;
