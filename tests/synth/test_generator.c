@@ -72,6 +72,13 @@ static void v4(ng_addr *a, uint8_t x, uint8_t y)
     a->bytes[0] = 172, a->bytes[1] = 16, a->bytes[2] = x, a->bytes[3] = y;
 }
 
+static void v6(ng_addr *a, uint8_t host)
+{
+    memset(a, 0, sizeof *a);
+    a->family = 6;
+    a->bytes[0] = 0xfd, a->bytes[15] = host;
+}
+
 /* n plans, 20 ms apart: TCP (HTTP, SYN/FIN and some mid-stream/RST), UDP, ICMP, ARP, LLC. */
 static ng_flow_plan *make_plans(size_t n)
 {
@@ -99,6 +106,13 @@ static ng_flow_plan *make_plans(size_t n)
         default: f->ip_proto = 6, f->app_class = NG_APP_HTTP, f->server_port = 80;
                 f->start_reason = i % 8 == 4 ? NG_FLOW_START_MIDSTREAM : NG_FLOW_START_SYN;
                 f->end_reason = i % 8 == 3 ? NG_FLOW_END_RST : NG_FLOW_END_FIN; break;
+        }
+        if (i % 16 == 10 || i % 16 == 13 || i % 16 == 14) { /* IPv6: TCP, UDP, ICMPv6 */
+            f->ip_version = 6;
+            if (f->ip_proto == 1)
+                f->ip_proto = 58;
+            v6(&f->client, (uint8_t)(10 + i % 7));
+            v6(&f->server, (uint8_t)(100 + i % 3));
         }
     }
     return p;
@@ -134,7 +148,7 @@ typedef struct tcp_seen {
 } tcp_seen;
 
 typedef struct readback {
-    uint64_t packets, tcp, udp, icmp, arp, llc, out_of_order, id_breaks, handshakes_ok;
+    uint64_t packets, tcp, udp, icmp, arp, llc, v6, out_of_order, id_breaks, handshakes_ok;
     uint64_t syn_flows;
     tcp_seen flows[4096];
     uint16_t last_id[256];
@@ -157,7 +171,8 @@ static void read_capture(const char *path, readback *rb)
         assert_int_equal(pkt.anomalies & (NG_PKT_MALFORMED | NG_PKT_TRUNCATED), 0);
         rb->tcp += pkt.ip_proto == 6;
         rb->udp += pkt.ip_proto == 17;
-        rb->icmp += pkt.ip_proto == 1;
+        rb->icmp += pkt.ip_proto == 1 || pkt.ip_proto == 58;
+        rb->v6 += pkt.ip_version == 6;
         rb->arp += pkt.ethertype == 0x0806;
         rb->llc += pkt.ethertype == 0 && pkt.ip_version == 0;
         if (pkt.ip_version == 4 && pkt.ethertype == 0x0800) {
@@ -224,10 +239,10 @@ static void test_order_protocols_and_handshakes(void **state)
     assert_int_equal(generate(path, 7, 400, &opt, &st), NG_OK);
     readback *rb = calloc(1, sizeof *rb);
     read_capture(path, rb);
-    printf("  400 plans: %llu flows, %llu packets (tcp %llu, udp %llu, icmp %llu, arp %llu, "
+    printf("  400 plans: %llu flows, %llu packets (ipv6 %llu; tcp %llu, udp %llu, icmp %llu, arp %llu, "
            "llc %llu), max %llu active, %llu corrections, handshakes %llu/%llu\n",
            (unsigned long long)st.flows, (unsigned long long)rb->packets,
-           (unsigned long long)rb->tcp, (unsigned long long)rb->udp,
+           (unsigned long long)rb->v6, (unsigned long long)rb->tcp, (unsigned long long)rb->udp,
            (unsigned long long)rb->icmp, (unsigned long long)rb->arp,
            (unsigned long long)rb->llc, (unsigned long long)st.max_active,
            (unsigned long long)ng_generate_corrections(&st),
@@ -238,6 +253,7 @@ static void test_order_protocols_and_handshakes(void **state)
     assert_int_equal(rb->packets, st.packets);
     assert_int_equal(rb->out_of_order, 0);
     assert_true(rb->tcp > 0 && rb->udp > 0 && rb->icmp > 0 && rb->arp > 0 && rb->llc > 0);
+    assert_true(rb->v6 > 0);
     assert_int_equal(rb->id_breaks, 0);
     /* 200 SYN-started TCP flows (i % 8 in 0..3; 4 is mid-stream) */
     assert_int_equal(rb->syn_flows, 200);
