@@ -1,6 +1,6 @@
 /* bench_make_model.c — train a model for the generation benchmark when no default model
- * exists yet: `bench_make_model IN.pcap OUT.ngm [max_packets]` with the default
- * hyperparameters (what `necstgen train IN -o OUT` does, without its options). */
+ * exists yet: `bench_make_model IN.pcap OUT.ngm [max_packets [flow_hidden]]` with the
+ * default hyperparameters otherwise (what `necstgen train IN -o OUT` does). */
 #include <cblas.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,8 @@ int main(int argc, char **argv)
     ng_train_config_default(&cfg);
     if (argc > 3)
         cfg.max_packets = strtoull(argv[3], NULL, 10);
+    if (argc > 4)
+        cfg.flow.hidden = strtoull(argv[4], NULL, 10);
     const char *paths[1] = {argv[1]};
     ng_model *m;
     ng_error err;

@@ -242,11 +242,6 @@ bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_
     return true;
 }
 
-const ng_addr *ng_flow_emitter_head_src(const ng_flow_emitter *e)
-{
-    return &e->spec[ng_flow_emitter_head(e)->dir].src;
-}
-
 static size_t build_icmp(ng_flow_emitter *e, ng_frame_spec *s, const ng_tcp_segment *seg,
                          uint8_t *buf, size_t cap)
 {

@@ -77,6 +77,8 @@ typedef struct ng_flow_emitter {
     bool templated;                 /* the ports call for payload templates */
     bool one_way;                   /* server is a group address: client→server only */
     uint64_t payloads_sent[2];      /* payload-carrying packets per direction */
+    uint32_t host_slot[2];          /* ng_host_ids slot of each side (IPv4 only) */
+    bool has_host_slots;
     uint64_t heap_key_id;           /* tie-break in the generator's heap */
 } ng_flow_emitter;
 
@@ -109,8 +111,6 @@ static inline const ng_tcp_segment *ng_flow_emitter_head(const ng_flow_emitter *
  * into it and cleared again). Returns the frame length (0 only on an impossible spec). */
 size_t ng_flow_emitter_build_head(ng_flow_emitter *e, uint16_t ip_id, uint8_t *buf, size_t cap,
                                   uint8_t *payload, ng_emit_fixes *fixes);
-/* The address the head packet is sent from (for per-host IP ids). */
-const ng_addr *ng_flow_emitter_head_src(const ng_flow_emitter *e);
 /* Drop the head after it was written. */
 void ng_flow_emitter_pop(ng_flow_emitter *e);
 

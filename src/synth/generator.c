@@ -147,6 +147,14 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
         release_emitter(g, e);
         return st;
     }
+    e->has_host_slots = e->spec[0].src.family == 4 && e->kind != NG_EMIT_ARP &&
+                        e->kind != NG_EMIT_LLC;
+    for (int d = 0; d < 2 && e->has_host_slots && st == NG_OK; d++)
+        st = ng_host_ids_slot(&g->ids, &e->spec[d].src, &e->host_slot[d], err);
+    if (st != NG_OK) {
+        release_emitter(g, e);
+        return st;
+    }
     g->st->flows++;
     if (plan->app_class < NG_APP_COUNT)
         g->st->flows_by_class[plan->app_class]++;
@@ -162,12 +170,8 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
 static ng_status write_head(engine *g, ng_flow_emitter *e, ng_error *err)
 {
     uint16_t ip_id = 0;
-    const ng_addr *src = ng_flow_emitter_head_src(e);
-    if (src->family == 4 && e->kind != NG_EMIT_ARP && e->kind != NG_EMIT_LLC) {
-        ng_status st = ng_host_ids_next(&g->ids, src, &ip_id, err);
-        if (st != NG_OK)
-            return st;
-    }
+    if (e->has_host_slots)
+        ip_id = ng_host_ids_take(&g->ids, e->host_slot[ng_flow_emitter_head(e)->dir]);
     size_t len = ng_flow_emitter_build_head(e, ip_id, g->frame, FRAME_CAP, g->payload,
                                             &g->st->fixes);
     const ng_tcp_segment *seg = ng_flow_emitter_head(e);
