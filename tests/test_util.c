@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -93,4 +94,17 @@ int ng_test_run(const char *fmt, ...)
     if (status == -1 || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
+}
+
+const char *ng_test_binary(void)
+{
+    static char binary[4096];
+    if (!binary[0]) {
+        char self[4096];
+        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+        assert_true(n > 0);
+        self[n] = '\0';
+        snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
+    }
+    return binary;
 }

@@ -23,6 +23,8 @@ const char *ng_test_tmp(const char *name);
 void ng_test_write_file(const char *path, const void *data, size_t len);
 /* Read a whole file (caller frees); asserts on failure. */
 uint8_t *ng_test_read_file(const char *path, size_t *len);
+/* Path of the necstgen binary, built next to the test executables. */
+const char *ng_test_binary(void);
 /* Run a shell command, return its exit status (or -1). */
 int ng_test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
