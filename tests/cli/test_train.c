@@ -56,7 +56,7 @@ static void test_usage_errors(void **state)
     assert_stderr_has("--epochs needs a non-negative integer");
     assert_int_equal(run("train x.pcap -o m.ngm --bogus"), 2);
     assert_stderr_has("unknown option '--bogus'");
-    char args[4096];
+    char args[16384];
     snprintf(args, sizeof args, "train %s -o %s --app htp", ng_test_data("tiny.pcap"),
              ng_test_tmp("m.ngm"));
     assert_int_equal(run(args), 2);
@@ -69,7 +69,7 @@ static void test_bad_config_file(void **state)
     char cfg[4096];
     snprintf(cfg, sizeof cfg, "%s", ng_test_tmp("cfg.json"));
     ng_test_write_file(cfg, "{\"packet\": {\"latnet\": 3}}", 25);
-    char args[4096];
+    char args[16384];
     snprintf(args, sizeof args, "train %s -o %s --config %s", ng_test_data("tiny.pcap"),
              ng_test_tmp("m.ngm"), cfg);
     assert_int_equal(run(args), 1);
@@ -79,7 +79,7 @@ static void test_bad_config_file(void **state)
 
 static void test_train_inspect_and_rerun(void **state)
 {
-    char args[4096], model[4096], again[4096];
+    char args[16384], model[4096], again[4096];
     snprintf(model, sizeof model, "%s", ng_test_tmp("m.ngm")); /* ng_test_tmp reuses buffers */
     snprintf(again, sizeof again, "%s", ng_test_tmp("again.ngm"));
     snprintf(args, sizeof args, "train %s -o %s --epochs 3 --seed 9", ng_test_data("tiny.pcap"),
@@ -115,7 +115,7 @@ static void test_failures_keep_the_previous_model(void **state)
     ng_test_write_file(model, "previous", 8);
     snprintf(junk, sizeof junk, "%s", ng_test_tmp("junk.pcap"));
     ng_test_write_file(junk, "this is not a capture at all", 28);
-    char args[4096];
+    char args[16384];
     snprintf(args, sizeof args, "train %s -o %s", junk, model);
     assert_int_equal(run(args), 1);
     assert_stderr_has("junk.pcap");
