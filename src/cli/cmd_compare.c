@@ -1,7 +1,10 @@
-/* cmd_compare.c — `necstgen compare REAL SYNTH... [--json F] [--html F] [--max-ks X]`.
+/* cmd_compare.c — `necstgen compare REAL SYNTH... [--json F] [--html F] [--max-ks X]
+ *                  [--train F]`.
  *
  * Reads the real capture and each synthetic one, scores every quantity of
  * docs/METRICS.md, prints the table and writes the optional JSON and HTML reports.
+ * With --train, also the share of flows that copy a flow of the training capture
+ * (report/memorisation.h), for each synthetic file and for the real one.
  * Exit: 0 success, 1 failure (bad input, write error), 2 usage, 3 when --max-ks is given
  * and some synthetic file's KS statistic exceeds it (reports are still written). */
 #include <errno.h>
@@ -17,6 +20,7 @@
 #include "core/error.h"
 #include "report/capture_summary.h"
 #include "report/compare.h"
+#include "report/memorisation.h"
 #include "report/quantities.h"
 #include "report/report_data.h"
 #include "report/report_html.h"
@@ -30,7 +34,7 @@ typedef struct compare_opts {
     const char *real;
     const char **synth;
     size_t n_synth;
-    const char *json, *html;
+    const char *json, *html, *train;
     double max_ks; /* NAN when not given */
 } compare_opts;
 
@@ -44,11 +48,13 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: necstgen compare REAL SYNTH [SYNTH...] [--json FILE] [--html FILE] "
-            "[--max-ks X]\n\n"
+            "[--max-ks X] [--train FILE]\n\n"
             "Score synthetic captures against a real one (docs/METRICS.md).\n"
             "  --json FILE   every number as JSON (\"-\" for stdout)\n"
             "  --html FILE   a self-contained report with charts\n"
-            "  --max-ks X    exit 3 when any KS statistic exceeds X (for scripts)\n");
+            "  --max-ks X    exit 3 when any KS statistic exceeds X (for scripts)\n"
+            "  --train FILE  the capture the model was trained on: report the share of\n"
+            "                flows (>= 5 packets) that copy one of its flows exactly\n");
 }
 
 static int parse_args(int argc, char **argv, compare_opts *o)
@@ -64,7 +70,8 @@ static int parse_args(int argc, char **argv, compare_opts *o)
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             usage(stdout);
             return -1;
-        } else if ((!strcmp(a, "--json") || !strcmp(a, "--html") || !strcmp(a, "--max-ks"))
+        } else if ((!strcmp(a, "--json") || !strcmp(a, "--html") || !strcmp(a, "--max-ks")
+                    || !strcmp(a, "--train"))
                    && !has_value) {
             fprintf(stderr, "necstgen compare: %s needs a value\n", a);
             return 2;
@@ -72,6 +79,8 @@ static int parse_args(int argc, char **argv, compare_opts *o)
             o->json = argv[++i];
         } else if (!strcmp(a, "--html")) {
             o->html = argv[++i];
+        } else if (!strcmp(a, "--train")) {
+            o->train = argv[++i];
         } else if (!strcmp(a, "--max-ks")) {
             char *end;
             errno = 0;
@@ -101,10 +110,13 @@ static int parse_args(int argc, char **argv, compare_opts *o)
 static ng_status load(loaded *l, const char *path, const char *role, bool progress,
                       ng_error *err)
 {
+    bool training = !strcmp(role, "training");
     ng_status st = ng_summary_read(&l->summary, path, progress, err);
     l->has_summary = true;
     if (st != NG_OK)
         return st;
+    if (training)
+        return NG_OK;
     if (l->summary.n_pkts == 0)
         return ng_fail(err, NG_EFORMAT,
                        "%s: the %s capture has no packets; there is nothing to compare", path,
@@ -190,9 +202,9 @@ static size_t worker_count(size_t jobs)
 }
 
 /* Load every file; on failure print the first error (in argument order). */
-static bool load_all(const compare_opts *o, loaded *real, loaded *synth)
+static bool load_all(const compare_opts *o, loaded *real, loaded *synth, loaded *train)
 {
-    size_t n = o->n_synth + 1;
+    size_t n = o->n_synth + 1 + (o->train != NULL);
     load_job *jobs = calloc(n, sizeof *jobs);
     if (!jobs) {
         fprintf(stderr, "necstgen compare: out of memory\n");
@@ -201,6 +213,8 @@ static bool load_all(const compare_opts *o, loaded *real, loaded *synth)
     jobs[0] = (load_job){real, o->real, "real", NG_OK, {NG_OK, ""}};
     for (size_t i = 0; i < o->n_synth; i++)
         jobs[i + 1] = (load_job){&synth[i], o->synth[i], "synthetic", NG_OK, {NG_OK, ""}};
+    if (o->train)
+        jobs[n - 1] = (load_job){train, o->train, "training", NG_OK, {NG_OK, ""}};
     load_pool pool = {jobs, n, 0};
     pthread_t threads[MAX_LOAD_THREADS];
     size_t started = 0, wanted = worker_count(n);
@@ -220,11 +234,35 @@ static bool load_all(const compare_opts *o, loaded *real, loaded *synth)
     return ok;
 }
 
-static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_side *sides,
-               ng_comparison *scores)
+/* Memorisation numbers of every side against the training capture's flows. */
+static ng_status score_memo(const compare_opts *o, const loaded *real, const loaded *synth,
+                            const loaded *train, ng_memo_score *memo, ng_report_data *d,
+                            ng_error *err)
 {
-    if (!load_all(o, real, synth))
-        return 1;
+    ng_memo_set set;
+    ng_status st = ng_memo_set_build(&train->summary, &set, err);
+    if (st == NG_OK)
+        st = ng_memo_score_of(&real->summary, &set, &d->real_memo, err);
+    double sum = 0, flows = 0, hits = 0;
+    size_t counted = 0;
+    for (size_t i = 0; st == NG_OK && i < o->n_synth; i++) {
+        st = ng_memo_score_of(&synth[i].summary, &set, &memo[i], err);
+        flows += memo[i].flows, hits += memo[i].memorised;
+        if (st == NG_OK && !isnan(memo[i].share))
+            sum += memo[i].share, counted++;
+    }
+    ng_memo_set_free(&set);
+    d->mean_memo = (ng_memo_score){flows / (double)o->n_synth, hits / (double)o->n_synth,
+                                   counted ? sum / (double)counted : NAN};
+    d->train_label = o->train;
+    d->memo = memo;
+    return st;
+}
+
+static int run_loaded(const compare_opts *o, loaded *real, loaded *synth,
+                      const loaded *train, ng_report_side *sides, ng_comparison *scores,
+                      ng_memo_score *memo)
+{
     ng_error err;
     ng_error_clear(&err);
     for (size_t i = 0; i < o->n_synth; i++) {
@@ -236,12 +274,29 @@ static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_sid
     }
     ng_report_data d;
     memset(&d, 0, sizeof d);
+    if (o->train && score_memo(o, real, synth, train, memo, &d, &err) != NG_OK) {
+        fprintf(stderr, "necstgen compare: %s\n", err.msg);
+        return 1;
+    }
     d.real = (ng_report_side){&real->summary, &real->q};
     d.synth = sides;
     d.scores = scores;
     d.n_synth = o->n_synth;
     ng_comparison_mean(scores, o->n_synth, &d.mean);
     return finish(o, &d);
+}
+
+static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_side *sides,
+               ng_comparison *scores)
+{
+    loaded train = {0};
+    ng_memo_score *memo = calloc(o->n_synth, sizeof *memo);
+    int rc = memo && load_all(o, real, synth, &train) ? run_loaded(o, real, synth, &train,
+                                                                      sides, scores, memo)
+                                                        : 1;
+    unload(&train);
+    free(memo);
+    return rc;
 }
 
 int ng_cmd_compare(int argc, char **argv)

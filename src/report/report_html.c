@@ -167,6 +167,31 @@ static void structure_table(FILE *out, const ng_report_data *d)
     fputs("</table>\n", out);
 }
 
+static void memo_cells(FILE *out, const ng_memo_score *m)
+{
+    fprintf(out, "<td>%.0f / %.0f (", m->memorised, m->flows);
+    num(out, m->share);
+    fputs(")</td>", out);
+}
+
+/* Copies of training flows, when compare was given --train. */
+static void memorisation_table(FILE *out, const ng_report_data *d)
+{
+    if (!d->train_label)
+        return;
+    fputs("<h2>Memorisation</h2>\n<p>Flows of at least 5 packets whose sequence of "
+          "(direction, frame length) equals a flow of the training capture <code>", out);
+    ng_xml_escape(out, d->train_label);
+    fputs("</code>.</p>\n<table><tr><th></th><th>real</th>", out);
+    for (size_t i = 0; i < d->n_synth; i++)
+        fprintf(out, "<th>synthetic %zu</th>", i + 1);
+    fputs("</tr>\n<tr><td>copies / flows (share)</td>", out);
+    memo_cells(out, &d->real_memo);
+    for (size_t i = 0; i < d->n_synth; i++)
+        memo_cells(out, &d->memo[i]);
+    fputs("</tr>\n</table>\n", out);
+}
+
 /* ---- charts ---- */
 
 typedef struct points {
@@ -426,6 +451,7 @@ ng_status ng_report_html_write(const ng_report_data *d, const char *path, ng_err
     score_tables(out.fp, d);
     bool ok = charts(out.fp, &s);
     structure_table(out.fp, d);
+    memorisation_table(out.fp, d);
     fputs("</body></html>\n", out.fp);
     if (!ok) {
         ng_outfile_abort(&out);

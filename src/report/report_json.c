@@ -61,6 +61,22 @@ static json_t *scores_json(const ng_comparison *c)
     return json_pack("{s:o,s:o,s:o}", "continuous", cont, "categorical", cat, "structure", st);
 }
 
+static json_t *memo_json(const ng_memo_score *m)
+{
+    return json_pack("{s:o,s:o,s:o}", "flows_5plus", number(m->flows), "memorised",
+                     number(m->memorised), "share", number(m->share));
+}
+
+/* {"train": file, "min_packets": 5, "real": {...}, "mean": {...}}, or null. */
+static json_t *memorisation_json(const ng_report_data *d)
+{
+    if (!d->train_label)
+        return json_null();
+    return json_pack("{s:s,s:i,s:o,s:o}", "train", d->train_label, "min_packets",
+                     NG_MEMO_MIN_PACKETS, "real", memo_json(&d->real_memo), "mean",
+                     memo_json(&d->mean_memo));
+}
+
 static json_t *report_json(const ng_report_data *d)
 {
     json_t *synth = json_array();
@@ -70,13 +86,16 @@ static json_t *report_json(const ng_report_data *d)
         json_object_set_new(one, "scores", scores_json(&d->scores[i]));
         double ks = ng_comparison_max_ks(&d->scores[i]);
         json_object_set_new(one, "max_ks", number(ks));
+        json_object_set_new(one, "memorisation",
+                            d->train_label ? memo_json(&d->memo[i]) : json_null());
         json_array_append_new(synth, one);
         if (ks > max_ks)
             max_ks = ks;
     }
-    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:i,s:f}}", "format", "necstgen-compare/1",
-                     "real", summary_json(d->real.summary), "synthetic", synth,
-                     "mean", scores_json(&d->mean), "max_ks", number(max_ks),
+    return json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:{s:i,s:f}}", "format",
+                     "necstgen-compare/1", "real", summary_json(d->real.summary),
+                     "synthetic", synth, "mean", scores_json(&d->mean), "max_ks",
+                     number(max_ks), "memorisation", memorisation_json(d),
                      "settings", "jsd_bins", NG_COMPARE_BINS, "log_floor", 1e-6);
 }
 

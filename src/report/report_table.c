@@ -94,6 +94,25 @@ static void structure_rows(FILE *out, const ng_comparison *c, bool colour)
     }
 }
 
+/* Memorised share: synthetic flows (>= 5 packets) equal to a training flow. */
+static void memorisation_rows(FILE *out, const ng_report_data *d, bool colour)
+{
+    if (!d->train_label)
+        return;
+    fprintf(out, "\nmemorisation against %s (flows >= %d packets)\n", d->train_label,
+            NG_MEMO_MIN_PACKETS);
+    fprintf(out, "%-38s %11s %11s %8s\n", "", "flows", "copies", "share");
+    const ng_memo_score *rows[2] = {&d->real_memo, &d->mean_memo};
+    const char *names[2] = {"real (repeats of training flows)", "synthetic"};
+    for (int i = 0; i < 2; i++) {
+        fprintf(out, "%-38s", names[i]);
+        count_cell(out, rows[i]->flows, 11);
+        count_cell(out, rows[i]->memorised, 12);
+        cell(out, rows[i]->share, 8, i == 1 ? grade(rows[i]->share, colour) : "");
+        fputc('\n', out);
+    }
+}
+
 void ng_report_table(FILE *out, const ng_report_data *d, bool colour)
 {
     const ng_capture_summary *r = d->real.summary;
@@ -109,4 +128,5 @@ void ng_report_table(FILE *out, const ng_report_data *d, bool colour)
     continuous_rows(out, &d->mean, colour);
     categorical_rows(out, &d->mean, colour);
     structure_rows(out, &d->mean, colour);
+    memorisation_rows(out, d, colour);
 }

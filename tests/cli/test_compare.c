@@ -230,6 +230,62 @@ static void test_validity_of_a_corrupted_copy(void **state)
     ng_test_cleanup_tmpdir();
 }
 
+/* Share memorised of the synthetic file, and of the real one, from a --train run. */
+static double memo_share(json_t *doc, bool real)
+{
+    json_t *m = real ? json_object_get(json_object_get(doc, "memorisation"), "real")
+                     : json_object_get(json_array_get(json_object_get(doc, "synthetic"), 0),
+                                       "memorisation");
+    return json_real_value(json_object_get(m, "share"));
+}
+
+/* A capture against itself with --train itself: every flow of >= 5 packets is a copy.
+ * Against another capture: none is. Without --train the numbers are null. */
+static void test_memorisation(void **state)
+{
+    (void)state;
+    /* ng_test_shared's buffers rotate: keep copies across the ng_test_tmp calls. */
+    NG_REQUIRE_SHARED(http_path, HTTP_PCAP);
+    char *http = strdup(http_path);
+    NG_REQUIRE_SHARED(smtp_path, SMTP_PCAP);
+    char *smtp = strdup(smtp_path);
+    char args[8192];
+    snprintf(args, sizeof args, "'%s' '%s' --train '%s' --json '%s' --html '%s'", http, http,
+             http, ng_test_tmp("m.json"), ng_test_tmp("m.html"));
+    assert_int_equal(compare(args), 0);
+    json_error_t jerr;
+    json_t *doc = json_load_file(ng_test_tmp("m.json"), 0, &jerr);
+    assert_non_null(doc);
+    assert_true(memo_share(doc, false) == 1.0);
+    assert_true(memo_share(doc, true) == 1.0);
+    json_t *m = json_object_get(json_array_get(json_object_get(doc, "synthetic"), 0),
+                                "memorisation");
+    assert_true(json_real_value(json_object_get(m, "flows_5plus")) > 600); /* 718 of 718 */
+    json_decref(doc);
+    char *html = read_text(ng_test_tmp("m.html"));
+    assert_non_null(strstr(html, "Memorisation"));
+    free(html);
+
+    snprintf(args, sizeof args, "'%s' '%s' --train '%s' --json '%s'", http, smtp, http,
+             ng_test_tmp("m2.json"));
+    assert_int_equal(compare(args), 0);
+    doc = json_load_file(ng_test_tmp("m2.json"), 0, &jerr);
+    assert_non_null(doc);
+    assert_true(memo_share(doc, false) < 0.01);
+    json_decref(doc);
+
+    snprintf(args, sizeof args, "'%s' '%s' --json '%s'", http, smtp, ng_test_tmp("m3.json"));
+    assert_int_equal(compare(args), 0);
+    doc = json_load_file(ng_test_tmp("m3.json"), 0, &jerr);
+    assert_true(json_is_null(json_object_get(doc, "memorisation")));
+    json_decref(doc);
+
+    snprintf(args, sizeof args, "'%s' '%s' --train '%s'", http, http, ng_test_tmp("none.pcap"));
+    assert_int_equal(compare(args), 1);
+    free(http), free(smtp);
+    ng_test_cleanup_tmpdir();
+}
+
 static void test_usage_errors_exit_2(void **state)
 {
     (void)state;
@@ -238,6 +294,7 @@ static void test_usage_errors_exit_2(void **state)
     assert_int_equal(compare("a.pcap b.pcap --max-ks nope"), 2);
     assert_int_equal(compare("a.pcap b.pcap --bogus"), 2);
     assert_int_equal(compare("a.pcap b.pcap --json"), 2);
+    assert_int_equal(compare("a.pcap b.pcap --train"), 2);
     assert_int_equal(compare("--help"), 0);
     ng_test_cleanup_tmpdir();
 }
@@ -250,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_max_ks_exceeded_exits_3),
         cmocka_unit_test(test_bad_input_fails_cleanly),
         cmocka_unit_test(test_validity_of_a_corrupted_copy),
+        cmocka_unit_test(test_memorisation),
         cmocka_unit_test(test_usage_errors_exit_2),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

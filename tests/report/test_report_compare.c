@@ -12,6 +12,7 @@
 #include "capture/reader.h"
 #include "report/capture_summary.h"
 #include "report/compare.h"
+#include "report/memorisation.h"
 #include "report/quantities.h"
 #include "report/report_data.h"
 #include "report/report_html.h"
@@ -371,7 +372,20 @@ static void test_json_and_html_reports(void **state)
     ng_comparison score;
     assert_int_equal(ng_compare(&qa, &qb, &score, NULL), NG_OK);
     ng_report_side synth = {&second, &qb};
-    ng_report_data d = {{&first, &qa}, &synth, &score, 1, score};
+    /* Memorisation with the first half as training: the first half copies itself
+     * entirely; the second half repeats some of it (the yardstick for real traffic). */
+    ng_memo_set set;
+    assert_int_equal(ng_memo_set_build(&first, &set, NULL), NG_OK);
+    assert_true(set.n > 0);
+    ng_memo_score self_memo, real_memo;
+    assert_int_equal(ng_memo_score_of(&first, &set, &self_memo, NULL), NG_OK);
+    assert_true(self_memo.share == 1.0 && self_memo.flows == (double)set.n);
+    assert_int_equal(ng_memo_score_of(&second, &set, &real_memo, NULL), NG_OK);
+    assert_true(real_memo.flows > 0 && real_memo.share >= 0.0 && real_memo.share < 1.0);
+    ng_memo_set_free(&set);
+    ng_report_data d = {.real = {&first, &qa}, .synth = &synth, .scores = &score,
+                        .n_synth = 1, .mean = score, .train_label = "first half",
+                        .real_memo = real_memo, .memo = &self_memo, .mean_memo = self_memo};
     const char *json_path = ng_test_tmp("r.json"), *html_path = ng_test_tmp("r.html");
     assert_int_equal(ng_report_json_write(&d, json_path, NULL), NG_OK);
     assert_int_equal(ng_report_html_write(&d, html_path, NULL), NG_OK);
