@@ -1,6 +1,7 @@
 /* fuzz_extract.c — libFuzzer harness: a whole pcap/pcapng file through the reader, the
  * dissectors, the reorder buffer, the flow table and feature extraction
- * (ng_extract_files with a sink that reads every row field). Any outcome but a crash,
+ * (ng_extract_files with a sink that checks every row: header + payload never exceed
+ * the frame length, direction is 0/1, gaps are not negative). Any outcome but a crash,
  * a sanitizer report, a hang or a leak is fine: errors must come back as a status and
  * a one-line message naming the file. */
 #include <stdint.h>
@@ -18,6 +19,9 @@ static ng_status on_packet(void *user, const ng_packet_row *row, ng_error *err)
     (void)user;
     (void)err;
     checksum += (uint64_t)row->ts_ns + row->frame_len + row->payload_len + row->flow_id;
+    if ((uint64_t)row->header_len + row->payload_len > row->frame_len || row->direction > 1 ||
+        row->flow_iat_ns < 0)
+        abort(); /* rows stay consistent whatever the capture claims */
     return NG_OK;
 }
 

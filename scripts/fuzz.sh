@@ -6,6 +6,9 @@
 #   scripts/fuzz.sh --replay        only replay fuzz/seeds and fuzz/regressions (for CI:
 #                                   every committed input once, no fuzzing; seconds)
 #   scripts/fuzz.sh --build         only build
+#   scripts/fuzz.sh --seeds         rebuild fuzz/seeds/capture (fuzz/make_seeds.py, needs
+#                                   ../shared/data and editcap) and the model-file seeds
+#                                   (fuzz/make_model_seeds.c: a tiny model trained here)
 #   FUZZ_ONLY=extract scripts/fuzz.sh 30    one harness
 #
 # Needs clang with libFuzzer. Builds the libraries in build-fuzz/ (CMake, clang,
@@ -24,6 +27,7 @@ seconds=60
 case "${1:-}" in
     --replay) mode=replay ;;
     --build) mode=build ;;
+    --seeds) mode=seeds ;;
     "") ;;
     *) seconds=$1 ;;
 esac
@@ -41,7 +45,10 @@ build_libs() {
         (cd "$build" && CC=clang cmake -G Ninja "$root" -DNG_SANITIZE=ON -DNG_TESTS=OFF \
             -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link" >/dev/null)
     fi
-    nice -n 19 ninja -C "$build" ng_features ng_model ng_report >/dev/null
+    nice -n 19 ninja -C "$build" ng_features ng_model ng_report >"$build/libs.log" 2>&1 || {
+        tail -20 "$build/libs.log"
+        return 1
+    }
 }
 
 build_harness() {
@@ -97,7 +104,27 @@ fuzz() {
     grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$build/fuzz_$name.log" || true
 }
 
+make_seeds() {
+    (cd "$root" && python3 fuzz/make_seeds.py) || return 1
+    libs=""
+    for l in ng_model ng_stats ng_nn ng_features ng_flow ng_capture ng_core; do
+        libs="$libs $build/lib$l.a"
+    done
+    # shellcheck disable=SC2086
+    clang -std=c11 -g -O1 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+        -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -fsanitize=address,undefined \
+        -I"$root/src" -I"$root/include" "$root/fuzz/make_model_seeds.c" $libs \
+        $(pkg-config --libs libpcap jansson openblas) -lm -o "$build/make_model_seeds" || return 1
+    s="$root/fuzz/seeds/capture"
+    "$build/make_model_seeds" "$root/fuzz/seeds/model_file" "$s/real-tls-subjectaltname.pcap" \
+        "$s/real-DnsPackets.pcap" "$s/real-modbusBig.pcap" "$root/tests/data/tiny.pcap" 2>/dev/null
+}
+
 build_libs
+if [ "$mode" = seeds ]; then
+    make_seeds
+    exit $?
+fi
 for h in $harnesses; do build_harness "$h"; done
 [ "$mode" = build ] && exit 0
 status=0
