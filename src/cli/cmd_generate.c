@@ -413,6 +413,9 @@ static void print_summary(const gen_args *g, const ng_generate_stats *s, double 
     if (s->flows_unsupported)
         fprintf(out, "  %-12s %" PRIu64 " flows of protocols necstgen does not write\n",
                 "skipped:", s->flows_unsupported);
+    if (s->flows_cut_in_handshake)
+        fprintf(out, "  %-12s %" PRIu64 " flows whose handshake would end after the end time\n",
+                "not started:", s->flows_cut_in_handshake);
     if (collisions)
         fprintf(out, "  %-12s %" PRIu64 " addresses share a host (--ip-prefix too small)\n",
                 "ip-prefix:", collisions);

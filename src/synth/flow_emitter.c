@@ -170,25 +170,36 @@ static uint32_t payload_limit(const ng_flow_emitter *e)
     return e->plan.ip_version == 6 ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
 }
 
+static void push(ng_flow_emitter *e, const ng_tcp_segment *seg)
+{
+    e->queue[(e->q_head + e->q_len) & (NG_EMIT_QUEUE - 1)] = *seg;
+    e->q_len++;
+}
+
+static void push_all(ng_flow_emitter *e, const ng_tcp_segment *seg, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        push(e, &seg[i]);
+}
+
 static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, ng_emit_fixes *fixes)
 {
-    ng_tcp_segment *s = &e->queue[0];
-    memset(s, 0, sizeof *s);
-    s->ts_ns = e->clock_ns;
-    s->dir = p->direction ? NG_DIR_S2C : NG_DIR_C2S;
-    if (s->dir == NG_DIR_S2C && e->one_way) {
-        s->dir = NG_DIR_C2S;
+    ng_tcp_segment s;
+    memset(&s, 0, sizeof s);
+    s.ts_ns = e->clock_ns;
+    s.dir = p->direction ? NG_DIR_S2C : NG_DIR_C2S;
+    if (s.dir == NG_DIR_S2C && e->one_way) {
+        s.dir = NG_DIR_C2S;
         fixes->direction_fixed++;
     }
     uint32_t limit = payload_limit(e);
-    s->payload_len = p->payload_len;
-    if (s->payload_len > limit) {
+    s.payload_len = p->payload_len;
+    if (s.payload_len > limit) {
         if (e->kind != NG_EMIT_ARP)
             fixes->payload_clamped++;
-        s->payload_len = limit;
+        s.payload_len = limit;
     }
-    e->q_head = 0;
-    e->q_len = 1;
+    push(e, &s);
 }
 
 static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tcp_fixes *fixes,
@@ -207,28 +218,28 @@ static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tc
         prop.payload_len = e->min_tcp_payload;
         other->payload_adjusted++;
     }
-    e->q_head = 0;
-    e->q_len = (uint8_t)ng_tcp_step(&e->tcp, &prop, e->queue, fixes);
+    ng_tcp_segment seg[NG_TCP_MAX_EMIT];
+    push_all(e, seg, ng_tcp_step(&e->tcp, &prop, seg, fixes));
 }
 
 static void finish(ng_flow_emitter *e, ng_tcp_fixes *fixes)
 {
     e->sampling = false;
-    e->q_head = e->q_len = 0;
     if (e->kind != NG_EMIT_TCP)
         return;
     if (e->plan.end_reason == NG_FLOW_END_FIN || e->plan.end_reason == NG_FLOW_END_RST) {
         ng_tcp_end end = e->plan.end_reason == NG_FLOW_END_FIN ? NG_TCP_END_FIN : NG_TCP_END_RST;
-        e->q_len = (uint8_t)ng_tcp_finish(&e->tcp, e->clock_ns, end, e->queue, fixes);
+        ng_tcp_segment seg[NG_TCP_MAX_EMIT];
+        push_all(e, seg, ng_tcp_finish(&e->tcp, e->clock_ns, end, seg, fixes));
     }
 }
 
-bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
-                            ng_emit_fixes *fixes)
+bool ng_flow_emitter_prefetch(ng_flow_emitter *e, const ng_flow_level *fl, size_t want,
+                              ng_tcp_fixes *tcp_fixes, ng_emit_fixes *fixes)
 {
-    while (e->q_len == 0) {
-        if (!e->sampling)
-            return false;
+    if (want > NG_EMIT_QUEUE - NG_TCP_MAX_EMIT)
+        want = NG_EMIT_QUEUE - NG_TCP_MAX_EMIT;
+    while (e->q_len < want && e->sampling) {
         ng_packet_proposal p;
         /* a closed connection drops every later proposal: stop sampling it */
         bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
@@ -236,9 +247,38 @@ bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_
             take_proposal(e, &p, tcp_fixes, fixes);
         else
             finish(e, tcp_fixes);
-        if (!e->sampling && e->q_len == 0)
+    }
+    return e->q_len > 0;
+}
+
+bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
+                            ng_emit_fixes *fixes)
+{
+    return ng_flow_emitter_prefetch(e, fl, 1, tcp_fixes, fixes);
+}
+
+static const ng_tcp_segment *queued(const ng_flow_emitter *e, size_t i)
+{
+    return &e->queue[(e->q_head + i) & (NG_EMIT_QUEUE - 1)];
+}
+
+bool ng_flow_emitter_handshake_done(const ng_flow_emitter *e, int64_t *ts_ns)
+{
+    if (e->kind != NG_EMIT_TCP || e->written)
+        return false;
+    size_t first = e->plan.start_reason == NG_FLOW_START_SYNACK ? 1 : 0;
+    if (e->plan.start_reason == NG_FLOW_START_MIDSTREAM || e->q_len < 3 - first)
+        return false;
+    static const struct { uint8_t dir, flags; } want[3] = {
+        {NG_TCP_CLIENT, NG_TCP_SYN}, {NG_TCP_SERVER, NG_TCP_SYN | NG_TCP_ACK},
+        {NG_TCP_CLIENT, NG_TCP_ACK}};
+    for (size_t i = first; i < 3; i++) {
+        const ng_tcp_segment *s = queued(e, i - first);
+        if (s->dir != want[i].dir ||
+            (s->tcp.flags & (NG_TCP_SYN | NG_TCP_ACK | NG_TCP_RST)) != want[i].flags)
             return false;
     }
+    *ts_ns = queued(e, 2 - first)->ts_ns;
     return true;
 }
 
@@ -328,7 +368,7 @@ void ng_flow_emitter_pop(ng_flow_emitter *e)
 {
     e->last_out_ns = ng_flow_emitter_head_ts(e);
     e->written++;
-    e->q_head++;
+    e->q_head = (uint8_t)((e->q_head + 1) & (NG_EMIT_QUEUE - 1));
     e->q_len--;
 }
 

@@ -56,6 +56,8 @@ typedef struct ng_emit_fixes {
     uint64_t direction_fixed;   /* server→client proposal of a multicast/broadcast flow */
 } ng_emit_fixes;
 
+enum { NG_EMIT_QUEUE = 16 }; /* queued segments (a power of two) */
+
 /* Largest payload a non-TCP frame gets (IPv4 UDP: 65535 - 20 - 8). */
 #define NG_EMIT_MAX_LLC_PAYLOAD 1497u
 
@@ -64,7 +66,7 @@ typedef struct ng_flow_emitter {
     ng_flow_sampler sampler;
     ng_tcp_flow tcp;
     ng_frame_spec spec[2];          /* [NG_DIR_C2S], [NG_DIR_S2C] */
-    ng_tcp_segment queue[NG_TCP_MAX_EMIT];
+    ng_tcp_segment queue[NG_EMIT_QUEUE]; /* ring */
     uint8_t q_head, q_len;
     uint8_t kind;                   /* ng_emit_kind */
     bool sampling;                  /* the sampler may still propose */
@@ -96,6 +98,16 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
  * tcp_fixes and fixes are incremented. */
 bool ng_flow_emitter_refill(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
                             ng_emit_fixes *fixes);
+
+/* Queue at least `want` segments (at most NG_EMIT_QUEUE - NG_TCP_MAX_EMIT) if the flow
+ * has that many left; false when nothing is queued (the flow is finished). */
+bool ng_flow_emitter_prefetch(ng_flow_emitter *e, const ng_flow_level *fl, size_t want,
+                              ng_tcp_fixes *tcp_fixes, ng_emit_fixes *fixes);
+/* For a TCP flow starting with a handshake (SYN, or SYN/ACK) that has written nothing
+ * yet: true and the time of the segment that completes the handshake when it is among
+ * the queued ones (prefetch 3 first); false for other flows and for attempts the
+ * model does not complete (refused, half-open). */
+bool ng_flow_emitter_handshake_done(const ng_flow_emitter *e, int64_t *ts_ns);
 
 static inline int64_t ng_flow_emitter_head_ts(const ng_flow_emitter *e)
 {

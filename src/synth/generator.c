@@ -158,7 +158,17 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
     g->st->flows++;
     if (plan->app_class < NG_APP_COUNT)
         g->st->flows_by_class[plan->app_class]++;
-    if (!ng_flow_emitter_refill(e, g->fl, &g->st->tcp_fixes, &g->st->fixes)) {
+    size_t want = g->opt->end_ns != INT64_MAX ? 3 : 1;
+    if (!ng_flow_emitter_prefetch(e, g->fl, want, &g->st->tcp_fixes, &g->st->fixes)) {
+        release_emitter(g, e);
+        return NG_OK;
+    }
+    int64_t done;
+    if (want > 1 && ng_flow_emitter_handshake_done(e, &done) && done >= g->opt->end_ns) {
+        g->st->flows_cut_in_handshake++; /* would leave a half handshake at the end */
+        g->st->flows--;
+        if (plan->app_class < NG_APP_COUNT)
+            g->st->flows_by_class[plan->app_class]--;
         release_emitter(g, e);
         return NG_OK;
     }

@@ -13,7 +13,9 @@
  *
  * Stops when the plans run out and every flow has finished, when max_packets packets are
  * written, or at end_ns: packets at or after end_ns are not written (flows still open
- * then are cut, as in a capture that stops). Same flow level, plans and options → the
+ * then are cut, as in a capture that stops). With an end time, a TCP flow whose
+ * handshake would complete at or after it is not started at all, so every written
+ * handshake is whole. Same flow level, plans and options → the
  * same bytes. */
 #ifndef NG_SYNTH_GENERATOR_H
 #define NG_SYNTH_GENERATOR_H
@@ -51,6 +53,7 @@ typedef struct ng_generate_options {
 typedef struct ng_generate_stats {
     uint64_t flows;               /* flows started */
     uint64_t flows_unsupported;   /* plans of a protocol we cannot write (skipped) */
+    uint64_t flows_cut_in_handshake; /* not started: handshake would end past end_ns */
     uint64_t packets, bytes;
     int64_t first_ns, last_ns;
     uint64_t flows_by_class[NG_APP_COUNT];

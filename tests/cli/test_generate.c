@@ -220,6 +220,10 @@ static void test_levels_and_follow(void **state)
     assert_int_equal(count_lines(text), 78);
     free(text);
 
+    const char *dur = ng_test_tmp("duration.pcap");
+    assert_int_equal(generate(dur, "--duration 30 --seed 12"), 0);
+    check_valid(dur, 10);
+
     const char *flow = ng_test_tmp("flow.pcap");
     assert_int_equal(generate(flow, "--level flow --flows 100"), 0);
     check_valid(flow, 100);

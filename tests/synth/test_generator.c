@@ -299,10 +299,25 @@ static void test_stops(void **state)
     ng_generate_options_default(&opt);
     ng_flow_plan *p = make_plans(1);
     opt.end_ns = p[0].start_ns + 1000000000LL;
-    free(p);
     assert_int_equal(generate(ng_test_tmp("e.pcap"), 1, 200, &opt, &st), NG_OK);
     assert_true(st.last_ns < opt.end_ns);
     assert_true(st.flows <= 50);
+    /* end times that fall inside handshakes: the flows are not started, never cut there */
+    uint64_t cut = 0;
+    readback *rb = calloc(1, sizeof *rb);
+    for (int64_t ms = 3; ms < 1000; ms += 37) {
+        ng_generate_options_default(&opt);
+        opt.end_ns = p[0].start_ns + ms * 1000000;
+        assert_int_equal(generate(ng_test_tmp("h.pcap"), 1, 200, &opt, &st), NG_OK);
+        read_capture(ng_test_tmp("h.pcap"), rb);
+        assert_int_equal(rb->handshakes_ok, rb->syn_flows);
+        cut += st.flows_cut_in_handshake;
+    }
+    printf("  27 end times: %llu flows not started because their handshake would be cut\n",
+           (unsigned long long)cut);
+    assert_true(cut > 0);
+    free(rb);
+    free(p);
 }
 
 static void test_address_map(void **state)
