@@ -1,0 +1,17 @@
+/* lora_input.h — read any LoRa uplink input, choosing the reader from the content:
+ * a pcap/pcapng magic -> LoRaTap (capture/lora_tap.h), a first non-blank '{' -> Semtech
+ * JSON lines (model/lora_semtech.h), anything else -> gateway CSV (capture/lora_csv.h).
+ * Records are appended to *out and then sorted by time. */
+#ifndef NG_MODEL_LORA_INPUT_H
+#define NG_MODEL_LORA_INPUT_H
+
+#include "capture/lora_record.h"
+
+typedef enum ng_lora_input_kind { NG_LORA_IN_CSV, NG_LORA_IN_SEMTECH, NG_LORA_IN_LORATAP } ng_lora_input_kind;
+
+ng_status ng_lora_input_sniff(const char *path, ng_lora_input_kind *kind, ng_error *err);
+ng_status ng_lora_read(const char *path, ng_lora_records *out, ng_lora_input_stats *st,
+                       ng_error *err);
+const char *ng_lora_input_kind_name(ng_lora_input_kind kind);
+
+#endif
