@@ -217,9 +217,9 @@ static void sigint_mid_extract_keeps_previous_output(void **state)
 {
     char demo[4096];
     snprintf(demo, sizeof demo, "%s/data/demo.pcap", NG_SOURCE_DIR);
-    const char *inputs[24];
-    for (int i = 0; i < 24; i++)
-        inputs[i] = demo; /* the same capture 24 times: long enough to interrupt */
+    const char *inputs[48];
+    for (int i = 0; i < 48; i++)
+        inputs[i] = demo; /* the same capture 48 times (480,000 packets): seconds of work */
     const char *dir = ng_test_tmp("interrupted");
     assert_int_equal(mkdir(dir, 0755), 0);
     char packets[4096], flows[4096];
@@ -228,14 +228,14 @@ static void sigint_mid_extract_keeps_previous_output(void **state)
     ng_test_write_file(packets, "old packets\n", 12);
     ng_test_write_file(flows, "old flows\n", 10);
 
-    pid_t pid = spawn_extract(inputs, 24, dir);
+    pid_t pid = spawn_extract(inputs, 48, dir);
     int waited = 0;
     while (count_temporaries(dir) == 0 && waited < 20000) { /* until writing has begun */
         sleep_ms(2);
         waited += 2;
     }
     assert_true(count_temporaries(dir) > 0);
-    sleep_ms(100); /* let some rows reach the temporary */
+    sleep_ms(20); /* let some rows reach the temporary */
     assert_int_equal(kill(pid, SIGINT), 0);
     int status;
     assert_int_equal(waitpid(pid, &status, 0), pid);
