@@ -94,6 +94,8 @@ static size_t clamp_len(uint8_t mtype, size_t phy_len)
         return 23;
     if (mtype == NG_LORA_JOIN_ACCEPT)
         return phy_len >= 33 ? 33 : 17;
+    if (min == 12)
+        min = 13; /* always an FPort: Wireshark 4.0 reads one even from a 12-byte frame */
     if (phy_len < min)
         return min;
     return phy_len > NG_LORA_MAX_PHY ? NG_LORA_MAX_PHY : phy_len;
@@ -111,7 +113,6 @@ size_t ng_lora_frame_build(const ng_lora_frame *f, size_t phy_len, ng_rng *rng, 
     out[5] = (uint8_t)(f->fctrl & 0xf0);
     out[6] = (uint8_t)f->fcnt;
     out[7] = (uint8_t)(f->fcnt >> 8);
-    if (len > 12)
-        out[8] = (uint8_t)(f->fport >= 0 && f->fport <= 255 ? f->fport : 1);
+    out[8] = (uint8_t)(f->fport >= 0 && f->fport <= 255 ? f->fport : 1);
     return len;
 }

@@ -53,8 +53,9 @@ const char *ng_lora_mtype_name(uint8_t mtype);
 
 /* Build a PHYPayload of phy_len bytes into out (NG_LORA_MAX_PHY): MType/Major from f;
  * data frames get DevAddr, FCtrl with FOptsLen 0 (any FOpts bytes become FRMPayload, so
- * the length is kept and no random MAC command is invented), FCnt, an FPort when the
- * body has room (f->fport, or 1 if it is -1) and random FRMPayload and MIC bytes.
+ * the length is kept and no random MAC command is invented), FCnt, an FPort
+ * (f->fport, or 1 if it is -1) and random FRMPayload and MIC bytes; data frames are at
+ * least 13 bytes, since Wireshark 4.0 reports a 12-byte one (no FPort) as malformed.
  * Join requests get random EUIs and nonce. The smallest valid length for the MType is
  * used if phy_len is below it. Returns the length written. */
 size_t ng_lora_frame_build(const ng_lora_frame *f, size_t phy_len, ng_rng *rng, uint8_t *out);

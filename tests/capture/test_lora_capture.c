@@ -100,11 +100,11 @@ static void build_then_decode(void **state)
             assert_int_equal(out.mtype, mt);
             if (!out.is_data)
                 continue;
-            assert_int_equal(n, len < 12 ? 12 : len);
+            assert_int_equal(n, len < 13 ? 13 : len);
             assert_int_equal(out.dev_addr, 0xdeadbeef);
             assert_int_equal(out.fcnt, 513);
             assert_int_equal(out.fopts_len, 0);
-            assert_int_equal(out.fport, n > 12 ? 3 : -1);
+            assert_int_equal(out.fport, 3);
         }
     }
 }
