@@ -9,6 +9,7 @@
 #include "synth/frame_builder.h"
 #include "synth/host_state.h"
 #include "synth/l2_frames.h"
+#include "synth/payload_template.h"
 #include "synth/tcp_state.h"
 
 #define FRAME_CAP (NG_FRAME_MAX_HEADERS + 65536u + 64u)
@@ -22,6 +23,7 @@ typedef struct stream {
     ng_host_ids ids;
     ng_tcp_config tcp_cfg;
     uint8_t *frame;
+    uint8_t *payload;   /* 65536 zero bytes for payload templates */
     uint16_t server_port[2][NG_APP_COUNT]; /* [tcp, udp][class] */
     uint64_t index;
 } stream;
@@ -85,9 +87,38 @@ static ng_status emit(stream *s, int64_t ts, size_t len, const ng_packet_sample 
     s->st->last_ns = ts;
     s->st->packets++;
     s->st->bytes += len;
-    if (p->app_class < NG_APP_COUNT)
+    if (p->app_class < NG_APP_COUNT) { /* no flows at this level: one "flow" per packet */
         s->st->packets_by_class[p->app_class]++;
+        s->st->flows_by_class[p->app_class]++;
+    }
     return NG_OK;
+}
+
+/* The port's protocol header (payload_template.h); returns the bytes to clear after. */
+static uint32_t apply_template(stream *s, const ng_packet_sample *p, ng_frame_spec *f,
+                               uint8_t proto)
+{
+    uint16_t server = p->direction == NG_DIR_S2C ? f->sport : f->dport;
+    uint16_t client = p->direction == NG_DIR_S2C ? f->dport : f->sport;
+    if (!ng_payload_template_needed(proto, server, client) || f->payload_len == 0)
+        return 0;
+    ng_payload_context ctx = {.ip_proto = proto, .server_port = server, .client_port = client,
+                              .dir = p->direction};
+    uint32_t written, len;
+    if (proto == 6) {
+        uint32_t min = ng_payload_min_tcp(proto, server, client);
+        len = f->payload_len < min ? min : f->payload_len;
+    } else {
+        len = ng_payload_template(&ctx, f->payload_len, s->payload, &written);
+    }
+    if (len != f->payload_len)
+        s->st->fixes.payload_adjusted++;
+    f->payload_len = len;
+    if (proto == 6)
+        ng_payload_template(&ctx, len, s->payload, &written);
+    if (written)
+        f->payload = s->payload;
+    return written;
 }
 
 static ng_status write_tcp(stream *s, int64_t ts, const ng_packet_sample *p, ng_frame_spec *f,
@@ -96,7 +127,7 @@ static ng_status write_tcp(stream *s, int64_t ts, const ng_packet_sample *p, ng_
     ng_tcp_flow flow;
     ng_tcp_flow_init(&flow, &s->tcp_cfg, s->opt->seed, s->index, NG_TCP_START_MIDSTREAM);
     ng_tcp_proposal prop = {.ts_ns = ts, .dir = 0, .flags = p->tcp_flags,
-                            .payload_len = p->payload_len};
+                            .payload_len = f->payload_len};
     ng_tcp_segment seg[NG_TCP_MAX_EMIT];
     size_t n = ng_tcp_step(&flow, &prop, seg, &s->st->tcp_fixes);
     for (size_t i = 0; i < n; i++) {
@@ -127,11 +158,19 @@ static ng_status write_packet(stream *s, int64_t ts, const ng_packet_sample *p, 
         if (st != NG_OK)
             return st;
     }
+    uint32_t written;
+    ng_status st;
     switch (p->proto_kind) {
     case NG_PKT_TCP:
-        return write_tcp(s, ts, p, &f, err);
+        written = apply_template(s, p, &f, 6);
+        st = write_tcp(s, ts, p, &f, err);
+        memset(s->payload, 0, written);
+        return st;
     case NG_PKT_UDP:
-        return emit(s, ts, ng_build_udp_frame(s->frame, FRAME_CAP, &f), p, err);
+        written = apply_template(s, p, &f, 17);
+        st = emit(s, ts, ng_build_udp_frame(s->frame, FRAME_CAP, &f), p, err);
+        memset(s->payload, 0, written);
+        return st;
     case NG_PKT_ICMP:
         f.icmp_type = p->direction == NG_DIR_C2S ? NG_ICMP_ECHO_REQUEST : NG_ICMP_ECHO_REPLY;
         f.icmp_id = (uint16_t)s->index;
@@ -161,8 +200,10 @@ ng_status ng_packet_stream_generate(const ng_packet_level *pl, const ng_packet_s
     ng_host_ids_init(&s.ids, opt->seed);
     ng_tcp_config_default(&s.tcp_cfg);
     s.frame = malloc(FRAME_CAP);
+    s.payload = calloc(1, 65536);
     ng_packet_sample *block = malloc(NG_PACKET_SAMPLE_BLOCK * sizeof *block);
-    ng_status st = s.frame && block ? NG_OK : ng_fail(err, NG_ENOMEM, "out of memory");
+    ng_status st = s.frame && s.payload && block ? NG_OK
+                                                 : ng_fail(err, NG_ENOMEM, "out of memory");
     ng_rng rng, hosts;
     ng_rng_stream(&rng, opt->seed, 0x5041434bull);
     ng_rng_stream(&hosts, opt->seed, 0x484f5354ull);
@@ -185,6 +226,7 @@ ng_status ng_packet_stream_generate(const ng_packet_level *pl, const ng_packet_s
     }
     stats->flows = s.index;
     free(block);
+    free(s.payload);
     free(s.frame);
     ng_host_ids_free(&s.ids);
     return st;

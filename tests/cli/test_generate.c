@@ -299,6 +299,11 @@ static void test_mixed_traffic(void **state)
     free(text);
     check_valid(out, 20000);
     check_tshark(out);
+    const char *pkt = ng_test_tmp("mixed-packet.pcap");
+    assert_int_equal(ng_test_run("%s -q generate -m %s -o %s --level packet --packets 20000",
+                                 necstgen(), mixed, pkt), 0);
+    check_valid(pkt, 19000);
+    check_tshark(pkt);
 }
 
 /* ---- bad input ---- */
