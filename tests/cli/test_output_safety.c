@@ -1,10 +1,11 @@
 /* test_output_safety.c — outputs of every subcommand appear whole or not at all.
  *
- * For `extract` and `compare`: a full device (/dev/full, directly or behind a symlink
+ * For `extract`, `compare`, `train` and `generate`: a full device (/dev/full, directly or behind a symlink
  * where an output file goes), a folder that cannot be written and a path through a
  * regular file each end with exit status 1 and one clear line on stderr, and leave no
  * temporary behind; SIGINT in the middle of a long extract kills the run, removes the
- * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were. */
+ * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were;
+ * the same for a model during `train` and a capture during `generate`. */
 #include <dirent.h>
 #include <libgen.h>
 #include <signal.h>
@@ -184,22 +185,20 @@ static void compare_keeps_previous_report_on_failure(void **state)
 
 /* ---- SIGINT in the middle of a long extract ---- */
 
-static pid_t spawn_extract(const char *const *inputs, int n, const char *outdir)
+/* Start `necstgen -q ARGS...` (NULL-terminated) with stderr to /dev/null. */
+static pid_t spawn(const char *const *args)
 {
     pid_t pid = fork();
     assert_true(pid >= 0);
     if (pid == 0) {
-        const char *argv[64];
+        const char *argv[80];
         int k = 0;
         argv[k++] = necstgen();
         argv[k++] = "-q";
-        argv[k++] = "extract";
-        for (int i = 0; i < n; i++)
-            argv[k++] = inputs[i];
-        argv[k++] = "-o";
-        argv[k++] = outdir;
+        for (int i = 0; args[i] && k < 79; i++)
+            argv[k++] = args[i];
         argv[k] = NULL;
-        if (!freopen("/dev/null", "w", stderr))
+        if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
             _exit(127);
         execv(argv[0], (char *const *)argv);
         _exit(127);
@@ -211,6 +210,37 @@ static void sleep_ms(long ms)
 {
     struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
+}
+
+/* Wait (up to 20 s) until a temporary shows up in dir when `wait_for_tmp`, else 300 ms;
+ * then SIGINT. The process must die by the signal and leave no temporary. */
+static void interrupt_once_writing(pid_t pid, const char *dir, bool wait_for_tmp)
+{
+    if (wait_for_tmp) {
+        int waited = 0;
+        while (count_temporaries(dir) == 0 && waited < 20000) {
+            sleep_ms(2);
+            waited += 2;
+        }
+        assert_true(count_temporaries(dir) > 0);
+        sleep_ms(20); /* let some bytes reach the temporary */
+    } else {
+        sleep_ms(300);
+    }
+    assert_int_equal(kill(pid, SIGINT), 0);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    assert_int_equal(count_temporaries(dir), 0);
+}
+
+static void assert_file_is(const char *path, const char *content)
+{
+    size_t len;
+    uint8_t *kept = ng_test_read_file(path, &len);
+    assert_int_equal(len, strlen(content));
+    assert_memory_equal(kept, content, len);
+    free(kept);
 }
 
 static void sigint_mid_extract_keeps_previous_output(void **state)
@@ -228,29 +258,71 @@ static void sigint_mid_extract_keeps_previous_output(void **state)
     ng_test_write_file(packets, "old packets\n", 12);
     ng_test_write_file(flows, "old flows\n", 10);
 
-    pid_t pid = spawn_extract(inputs, 48, dir);
-    int waited = 0;
-    while (count_temporaries(dir) == 0 && waited < 20000) { /* until writing has begun */
-        sleep_ms(2);
-        waited += 2;
-    }
-    assert_true(count_temporaries(dir) > 0);
-    sleep_ms(20); /* let some rows reach the temporary */
-    assert_int_equal(kill(pid, SIGINT), 0);
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT);
+    const char *args[64];
+    int k = 0;
+    args[k++] = "extract";
+    for (int i = 0; i < 48; i++)
+        args[k++] = inputs[i];
+    args[k++] = "-o";
+    args[k++] = dir;
+    args[k] = NULL;
+    interrupt_once_writing(spawn(args), dir, true);
+    assert_file_is(packets, "old packets\n");
+    assert_file_is(flows, "old flows\n");
+}
 
-    assert_int_equal(count_temporaries(dir), 0);
-    size_t len;
-    uint8_t *kept = ng_test_read_file(packets, &len);
-    assert_int_equal(len, 12);
-    assert_memory_equal(kept, "old packets\n", 12);
-    free(kept);
-    kept = ng_test_read_file(flows, &len);
-    assert_int_equal(len, 10);
-    assert_memory_equal(kept, "old flows\n", 10);
-    free(kept);
+/* ---- train and generate ---- */
+
+static void train_onto_unusable_outputs(void **state)
+{
+    char args[8192];
+    snprintf(args, sizeof args, "train '%s' --epochs 1 -o /dev/full", tiny());
+    expect_failure(args, "/dev/full");
+    snprintf(args, sizeof args, "train '%s' --epochs 1 -o /proc/self/model.ngm", tiny());
+    expect_failure(args, "model.ngm");
+    const char *file = ng_test_tmp("plain3");
+    ng_test_write_file(file, "x", 1);
+    snprintf(args, sizeof args, "train '%s' --epochs 1 -o '%s/model.ngm'", tiny(), file);
+    expect_failure(args, "model.ngm");
+}
+
+static void generate_onto_unusable_outputs(void **state)
+{
+    expect_failure("generate --packets 200 -o /dev/full", "/dev/full");
+    expect_failure("generate --packets 200 --format pcapng -o /dev/full", "/dev/full");
+    expect_failure("generate --packets 200 --format csv -o /dev/full", "/dev/full");
+    expect_failure("generate --packets 200 -o /proc/self/synth.pcap", "synth.pcap");
+    const char *log = ng_test_tmp("gen-stdout.txt");
+    int rc = ng_test_run("'%s' -q generate --packets 200 -o - >/dev/full 2>'%s'", necstgen(),
+                         log);
+    assert_int_equal(rc, 1);
+    assert_one_clear_line(log, "standard output");
+}
+
+static void sigint_mid_train_keeps_previous_model(void **state)
+{
+    char demo[4096];
+    snprintf(demo, sizeof demo, "%s/data/demo.pcap", NG_SOURCE_DIR);
+    const char *dir = ng_test_tmp("train-int");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char model[4096];
+    snprintf(model, sizeof model, "%s/model.ngm", dir);
+    ng_test_write_file(model, "old model\n", 10);
+    const char *args[] = { "train", demo, "-o", model, NULL };
+    interrupt_once_writing(spawn(args), dir, false);
+    assert_file_is(model, "old model\n");
+}
+
+static void sigint_mid_generate_keeps_previous_capture(void **state)
+{
+    const char *dir = ng_test_tmp("gen-int");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/synth.pcap", dir);
+    ng_test_write_file(out, "old capture\n", 12);
+    const char *args[] = { "generate", "--packets", "50000000", "-o", out, NULL };
+    interrupt_once_writing(spawn(args), dir, true);
+    assert_file_is(out, "old capture\n");
 }
 
 static int setup(void **state)
@@ -277,6 +349,10 @@ int main(void)
         cmocka_unit_test(compare_into_unusable_folders),
         cmocka_unit_test(compare_keeps_previous_report_on_failure),
         cmocka_unit_test(sigint_mid_extract_keeps_previous_output),
+        cmocka_unit_test(train_onto_unusable_outputs),
+        cmocka_unit_test(generate_onto_unusable_outputs),
+        cmocka_unit_test(sigint_mid_train_keeps_previous_model),
+        cmocka_unit_test(sigint_mid_generate_keeps_previous_capture),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
