@@ -1,9 +1,9 @@
 /* test_output_safety.c — outputs of every subcommand appear whole or not at all.
  *
- * For `extract`, `compare`, `train` and `generate`: a full device (/dev/full, directly or behind a symlink
- * where an output file goes), a folder that cannot be written and a path through a
- * regular file each end with exit status 1 and one clear line on stderr, and leave no
- * temporary behind; SIGINT in the middle of a long extract kills the run, removes the
+ * For `extract`, `compare`, `train` and `generate`: a full device (/dev/full, directly
+ * or behind a symlink where an output file goes), a folder that cannot be written and a
+ * path through a regular file each end with exit status 1 and one clear line on stderr,
+ * and leave no temporary behind; SIGINT in the middle of a long extract kills the run, removes the
  * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were;
  * the same for a model during `train` and a capture during `generate`. */
 #include <dirent.h>
