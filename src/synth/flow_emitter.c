@@ -6,6 +6,7 @@
 
 #include "flow/flow.h"
 #include "synth/frame_builder.h"
+#include "synth/dissector_ports.h"
 #include "synth/l2_frames.h"
 #include "synth/payload_template.h"
 
@@ -135,7 +136,8 @@ static void set_specs(ng_flow_emitter *e)
 
 ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
                                 const ng_flow_plan *plan, const ng_tcp_config *cfg,
-                                uint64_t seed, ng_address_map *addresses, ng_error *err)
+                                uint64_t seed, ng_address_map *addresses, ng_emit_fixes *fixes,
+                                ng_error *err)
 {
     e->plan = *plan;
     e->kind = (uint8_t)ng_emit_kind_of(plan);
@@ -151,10 +153,19 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     ng_status st = set_addresses(e, addresses, err);
     if (st != NG_OK)
         return st;
+    if (e->kind == NG_EMIT_TCP || e->kind == NG_EMIT_UDP) {
+        uint16_t *ports[2] = {&e->plan.client_port, &e->plan.server_port};
+        for (int i = 0; i < 2; i++) {
+            uint16_t safe = ng_port_safe_for_zeros(plan->ip_proto, *ports[i]);
+            fixes->port_moved += safe != *ports[i];
+            *ports[i] = safe;
+        }
+    }
     e->one_way = e->kind != NG_EMIT_TCP && is_group_address(&e->plan.server);
-    e->templated = ng_payload_template_needed(plan->ip_proto, plan->server_port, plan->client_port);
-    e->min_tcp_payload = e->kind == NG_EMIT_TCP ? ng_payload_min_tcp(plan->ip_proto,
-                                                  plan->server_port, plan->client_port) : 0;
+    const ng_flow_plan *pp = &e->plan;
+    e->templated = ng_payload_template_needed(pp->ip_proto, pp->server_port, pp->client_port);
+    e->min_tcp_payload = e->kind == NG_EMIT_TCP ? ng_payload_min_tcp(pp->ip_proto,
+                                                  pp->server_port, pp->client_port) : 0;
     set_specs(e);
     if (e->kind == NG_EMIT_TCP)
         ng_tcp_flow_init(&e->tcp, cfg, seed, plan->id, tcp_start_of(plan->start_reason));

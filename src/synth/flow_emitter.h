@@ -20,6 +20,8 @@
  * Application payloads are zeros, except where a dissector chosen by port needs a header
  * (synth/payload_template.h): TCP proposals are raised to the port's minimum before the
  * state machine sees them, datagram lengths are set to what the protocol allows.
+ * Ports whose dissector rejects zero payloads (synth/dissector_ports.h) are moved to the
+ * next safe port, unless a class or a template owns them.
  * Flows to a multicast or broadcast server address only send client→server (a group
  * address never sends), with TTL 1 to 224.0.0.0/24 (RFC 3171).
  * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
@@ -54,6 +56,7 @@ typedef struct ng_emit_fixes {
     uint64_t payload_clamped;   /* non-TCP payload cut to what a frame can carry */
     uint64_t payload_adjusted;  /* payload length set for a port's protocol header */
     uint64_t direction_fixed;   /* server→client proposal of a multicast/broadcast flow */
+    uint64_t port_moved;        /* port off a dissector that rejects zeros (dissector_ports.h) */
 } ng_emit_fixes;
 
 enum { NG_EMIT_QUEUE = 16 }; /* queued segments (a power of two) */
@@ -92,7 +95,8 @@ ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan);
  * emitter is kept. Fails when the sampler cannot start or memory runs out. */
 ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
                                 const ng_flow_plan *plan, const ng_tcp_config *cfg,
-                                uint64_t seed, ng_address_map *addresses, ng_error *err);
+                                uint64_t seed, ng_address_map *addresses, ng_emit_fixes *fixes,
+                                ng_error *err);
 
 /* Make the queue non-empty if the flow has anything left; false when it is finished.
  * tcp_fixes and fixes are incremented. */

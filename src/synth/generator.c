@@ -35,7 +35,8 @@ void ng_generate_options_default(ng_generate_options *opt)
 uint64_t ng_generate_corrections(const ng_generate_stats *stats)
 {
     return ng_tcp_fixes_total(&stats->tcp_fixes) + stats->fixes.payload_clamped +
-           stats->fixes.payload_adjusted + stats->fixes.direction_fixed;
+           stats->fixes.payload_adjusted + stats->fixes.direction_fixed +
+           stats->fixes.port_moved;
 }
 
 /* ---- the heap ---- */
@@ -142,7 +143,7 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
         return ng_fail(err, NG_ENOMEM, "out of memory starting flow %llu",
                        (unsigned long long)plan->id);
     ng_status st = ng_flow_emitter_begin(e, g->fl, plan, tcp_config_of(g, plan->app_class),
-                                         g->opt->seed, g->opt->addresses, err);
+                                         g->opt->seed, g->opt->addresses, &g->st->fixes, err);
     if (st != NG_OK) {
         release_emitter(g, e);
         return st;

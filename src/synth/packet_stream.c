@@ -6,6 +6,7 @@
 
 #include "flow/app_class.h"
 #include "flow/flow.h"
+#include "synth/dissector_ports.h"
 #include "synth/frame_builder.h"
 #include "synth/host_state.h"
 #include "synth/l2_frames.h"
@@ -34,7 +35,7 @@ static uint16_t first_port_of(uint8_t proto, uint8_t app_class)
         if (ng_app_port_known(proto, (uint16_t)p) &&
             ng_app_class_of(proto, 60000, (uint16_t)p) == app_class)
             return (uint16_t)p;
-    return proto == 6 ? 8080 : 9999;
+    return proto == 6 ? 7000 : 9999; /* no table port, no strict dissector */
 }
 
 static void host(ng_addr *a, uint8_t subnet, uint8_t n)
@@ -58,7 +59,8 @@ static void set_endpoints(stream *s, const ng_packet_sample *p, ng_rng *rng, ng_
     memcpy(f->src_mac + 2, f->src.bytes, 4);
     memcpy(f->dst_mac + 2, f->dst.bytes, 4);
     f->dst_mac[1] = 1;
-    f->sport = (uint16_t)(32768 + s->index % 28000);
+    f->sport = ng_port_safe_for_zeros(p->proto_kind == NG_PKT_UDP ? 17 : 6,
+                                      (uint16_t)(32768 + s->index % 28000));
     int udp = p->proto_kind == NG_PKT_UDP;
     uint8_t cls = p->app_class < NG_APP_COUNT ? p->app_class : 0;
     if (!s->server_port[udp][cls])
