@@ -38,7 +38,9 @@ long ng_loratap_header_decode(const uint8_t *b, size_t len, ng_lora_record *rec)
     rec->bw_khz = (uint16_t)(b[8] * 125u);
     rec->sf = b[9];
     rec->rssi = (float)(b[10] - 139);
-    rec->snr = (float)((int8_t)b[13] / 4.0);
+    /* as a packet forwarder reports it (printf "%.1f", half-even on the exact
+     * quarter): 9.25 dB -> 9.2, 9.75 -> 9.8, so LoRaTap and gateway logs agree */
+    rec->snr = (float)(rint((int8_t)b[13] * 2.5) / 10.0);
     rec->crc = 1;
     rec->chan = -1;
     return (long)hl;

@@ -5,7 +5,8 @@
  * loratap dissector reads them):
  *   0 version (0) | 1 padding | 2..3 header length (15) | 4..7 frequency Hz |
  *   8 bandwidth in 125 kHz steps | 9 SF | 10 packet RSSI (dBm + 139) | 11 max RSSI |
- *   12 current RSSI | 13 SNR (signed, quarter dB) | 14 sync word (0x34: public LoRaWAN,
+ *   12 current RSSI | 13 SNR (signed, quarter dB; read back to 0.1 dB as packet
+ *   forwarders report it) | 14 sync word (0x34: public LoRaWAN,
  *   which Wireshark dissects further as LoRaWAN).
  * The reader uses its own libpcap loop (capture/reader.h takes only IP link types), so a
  * pcap of another link type is refused with NG_EUNSUPPORTED; a frame with a short or

@@ -16,5 +16,6 @@ int ng_cmd_compare(int argc, char **argv);
 int ng_cmd_generate(int argc, char **argv);
 int ng_cmd_train(int argc, char **argv);
 int ng_cmd_inspect(int argc, char **argv);
+int ng_cmd_lora(int argc, char **argv);
 
 #endif

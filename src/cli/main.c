@@ -14,6 +14,7 @@ static const ng_command commands[] = {
     {"generate", "synthetic traffic from a model into a capture (pcap, pcapng, csv)", ng_cmd_generate},
     {"compare", "score synthetic captures against a real one (table, JSON, HTML)", ng_cmd_compare},
     {"inspect", "what a model learned, in words and numbers", ng_cmd_inspect},
+    {"lora", "LoRaWAN gateway uplinks: train, generate, compare, convert", ng_cmd_lora},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
