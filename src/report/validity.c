@@ -123,6 +123,14 @@ void ng_seqack_update(ng_seqack_state *st, int dir, uint8_t flags, uint32_t seq,
     uint32_t len = payload_len + !!(flags & NG_TCP_SYN) + !!(flags & NG_TCP_FIN);
     uint32_t end = seq + len;
     bool checked = false, ok = true;
+    /* A SYN that is not a retransmission opens a new connection on the same 5-tuple (the
+     * evaluation's flows have no timeout): a new sequence space, not a skip ahead. A SYN
+     * without ACK also ends the peer's old space; its SYN-ACK will start a new one. */
+    if ((flags & NG_TCP_SYN) && st->seen[dir] && !seq_le(end, st->next[dir])) {
+        st->seen[dir] = false;
+        if (!(flags & NG_TCP_ACK))
+            st->seen[!dir] = false;
+    }
     if (st->seen[dir]) {
         bool seq_ok = seq == st->next[dir] || seq_le(end, st->next[dir]);
         c->seq_checked++;

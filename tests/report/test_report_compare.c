@@ -120,6 +120,20 @@ static void test_seqack_rules(void **state)
     ng_seqack_update(&w, 0, NG_TCP_ACK, 0xffffff00u, 0, 0x200, &cw);
     ng_seqack_update(&w, 0, NG_TCP_ACK, 0x100, 0, 10, &cw);
     assert_int_equal(cw.consistent, 1);
+    /* A second connection on the same 5-tuple (the evaluation's flows never time out):
+     * its SYN starts new sequence spaces on both sides, a retransmitted SYN does not. */
+    ng_seqack_state r = {{false, false}, {0, 0}};
+    ng_seqack_counts cr = {0};
+    ng_seqack_update(&r, 0, NG_TCP_SYN, 1000, 0, 0, &cr);
+    ng_seqack_update(&r, 1, NG_TCP_SYN | NG_TCP_ACK, 5000, 1001, 0, &cr);
+    ng_seqack_update(&r, 0, NG_TCP_FIN | NG_TCP_ACK, 1001, 5001, 0, &cr);
+    ng_seqack_update(&r, 1, NG_TCP_FIN | NG_TCP_ACK, 5001, 1002, 0, &cr);
+    ng_seqack_update(&r, 0, NG_TCP_SYN, 777777, 0, 0, &cr);             /* new connection */
+    ng_seqack_update(&r, 0, NG_TCP_SYN, 777777, 0, 0, &cr);             /* its retransmission */
+    ng_seqack_update(&r, 1, NG_TCP_SYN | NG_TCP_ACK, 99, 777778, 0, &cr);
+    ng_seqack_update(&r, 0, NG_TCP_ACK, 777778, 100, 5, &cr);
+    assert_int_equal(cr.checked, 6);
+    assert_int_equal(cr.consistent, 6);
 }
 
 /* A hand-built IPv4 packet record (no raw bytes). */
