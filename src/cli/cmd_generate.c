@@ -373,11 +373,13 @@ static void print_corrections(FILE *out, const ng_generate_stats *s)
             fprintf(out, "%s%s %" PRIu64, sep, ng_tcp_fix_name((ng_tcp_fix)k), s->tcp_fixes.n[k]);
             sep = ", ";
         }
-    const char *names[4] = {"payload_clamped_non_tcp", "payload_adjusted_for_protocol",
-                            "direction_fixed_group_address", "port_moved_off_dissector"};
-    uint64_t counts[4] = {s->fixes.payload_clamped, s->fixes.payload_adjusted,
-                          s->fixes.direction_fixed, s->fixes.port_moved};
-    for (int k = 0; k < 4; k++)
+    const char *names[5] = {"payload_clamped_non_tcp", "payload_adjusted_for_protocol",
+                            "direction_fixed_group_address", "port_moved_off_dissector",
+                            "client_port_moved_tuple_reused"};
+    uint64_t counts[5] = {s->fixes.payload_clamped, s->fixes.payload_adjusted,
+                          s->fixes.direction_fixed, s->fixes.port_moved,
+                          s->fixes.tuple_reuse_moved};
+    for (int k = 0; k < 5; k++)
         if (counts[k]) {
             fprintf(out, "%s%s %" PRIu64, sep, names[k], counts[k]);
             sep = ", ";

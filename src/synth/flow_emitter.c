@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "flow/app_class.h"
 #include "flow/flow.h"
 #include "synth/frame_builder.h"
 #include "synth/dissector_ports.h"
@@ -78,6 +79,11 @@ static bool is_local_control_block(const ng_addr *a)
     return a->family == 4 && a->bytes[0] == 224 && a->bytes[1] == 0 && a->bytes[2] == 0;
 }
 
+static bool tcp_client_port_ok(uint16_t port)
+{
+    return !ng_port_rejects_zeros(6, port) && !ng_app_port_known(6, port);
+}
+
 static ng_tcp_start tcp_start_of(uint8_t reason)
 {
     switch (reason) {
@@ -136,9 +142,9 @@ static void set_specs(ng_flow_emitter *e)
 
 ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
                                 const ng_flow_plan *plan, const ng_tcp_config *cfg,
-                                uint64_t seed, ng_address_map *addresses, ng_emit_fixes *fixes,
-                                ng_error *err)
+                                uint64_t seed, const ng_emit_context *ctx, ng_error *err)
 {
+    ng_emit_fixes *fixes = ctx->fixes;
     e->plan = *plan;
     e->kind = (uint8_t)ng_emit_kind_of(plan);
     e->q_head = e->q_len = 0;
@@ -150,7 +156,7 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     e->icmp_seq = 0;
     e->heap_key_id = plan->id;
     e->payloads_sent[0] = e->payloads_sent[1] = 0;
-    ng_status st = set_addresses(e, addresses, err);
+    ng_status st = set_addresses(e, ctx->addresses, err);
     if (st != NG_OK)
         return st;
     if (e->kind == NG_EMIT_TCP || e->kind == NG_EMIT_UDP) {
@@ -160,6 +166,15 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
             fixes->port_moved += safe != *ports[i];
             *ports[i] = safe;
         }
+    }
+    if (e->kind == NG_EMIT_TCP && ctx->tuples) {
+        bool moved;
+        st = ng_tuple_set_claim(ctx->tuples, &e->plan.client, &e->plan.client_port,
+                                &e->plan.server, e->plan.server_port, tcp_client_port_ok,
+                                &moved, err);
+        if (st != NG_OK)
+            return st;
+        fixes->tuple_reuse_moved += moved;
     }
     e->one_way = e->kind != NG_EMIT_TCP && is_group_address(&e->plan.server);
     const ng_flow_plan *pp = &e->plan;

@@ -21,7 +21,8 @@
  * (synth/payload_template.h): TCP proposals are raised to the port's minimum before the
  * state machine sees them, datagram lengths are set to what the protocol allows.
  * Ports whose dissector rejects zero payloads (synth/dissector_ports.h) are moved to the
- * next safe port, unless a class or a template owns them.
+ * next safe port, unless a class or a template owns them; a TCP flow whose 4-tuple was
+ * used before gets the next free client port (tuple_set.h).
  * Flows to a multicast or broadcast server address only send client→server (a group
  * address never sends), with TTL 1 to 224.0.0.0/24 (RFC 3171).
  * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
@@ -41,6 +42,7 @@
 #include "synth/address_map.h"
 #include "synth/frame_spec.h"
 #include "synth/tcp_state.h"
+#include "synth/tuple_set.h"
 
 typedef enum ng_emit_kind {
     NG_EMIT_TCP = 0,
@@ -57,6 +59,7 @@ typedef struct ng_emit_fixes {
     uint64_t payload_adjusted;  /* payload length set for a port's protocol header */
     uint64_t direction_fixed;   /* server→client proposal of a multicast/broadcast flow */
     uint64_t port_moved;        /* port off a dissector that rejects zeros (dissector_ports.h) */
+    uint64_t tuple_reuse_moved; /* TCP client port moved: the 4-tuple was used before */
 } ng_emit_fixes;
 
 enum { NG_EMIT_QUEUE = 16 }; /* queued segments (a power of two) */
@@ -90,13 +93,19 @@ typedef struct ng_flow_emitter {
 /* Which frames a plan becomes. */
 ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan);
 
-/* Start a flow. addresses (may be NULL) maps its IP addresses; cfg is the TCP
- * configuration (shared, must outlive the emitter). The sampler memory of a reused
+/* Start a flow. cfg is the TCP configuration (shared, must outlive the emitter). The sampler memory of a reused
  * emitter is kept. Fails when the sampler cannot start or memory runs out. */
+/* What begin needs from the run: addresses (may be NULL) maps IP addresses, tuples (may
+ * be NULL) keeps TCP 4-tuples unique, fixes counts the corrections. */
+typedef struct ng_emit_context {
+    ng_address_map *addresses;
+    ng_tuple_set *tuples;
+    ng_emit_fixes *fixes;
+} ng_emit_context;
+
 ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
                                 const ng_flow_plan *plan, const ng_tcp_config *cfg,
-                                uint64_t seed, ng_address_map *addresses, ng_emit_fixes *fixes,
-                                ng_error *err);
+                                uint64_t seed, const ng_emit_context *ctx, ng_error *err);
 
 /* Make the queue non-empty if the flow has anything left; false when it is finished.
  * tcp_fixes and fixes are incremented. */

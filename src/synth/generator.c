@@ -20,6 +20,7 @@ typedef struct engine {
     ng_flow_emitter **spare;  /* finished emitters, sampler memory kept for reuse */
     size_t n_spare, cap_spare;
     ng_host_ids ids;
+    ng_tuple_set tuples;
     ng_tcp_config default_tcp;
     uint8_t *frame;
     uint8_t *payload;         /* 65536 zero bytes for payload templates */
@@ -36,7 +37,7 @@ uint64_t ng_generate_corrections(const ng_generate_stats *stats)
 {
     return ng_tcp_fixes_total(&stats->tcp_fixes) + stats->fixes.payload_clamped +
            stats->fixes.payload_adjusted + stats->fixes.direction_fixed +
-           stats->fixes.port_moved;
+           stats->fixes.port_moved + stats->fixes.tuple_reuse_moved;
 }
 
 /* ---- the heap ---- */
@@ -142,8 +143,9 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
     if (!e)
         return ng_fail(err, NG_ENOMEM, "out of memory starting flow %llu",
                        (unsigned long long)plan->id);
+    ng_emit_context ctx = {g->opt->addresses, &g->tuples, &g->st->fixes};
     ng_status st = ng_flow_emitter_begin(e, g->fl, plan, tcp_config_of(g, plan->app_class),
-                                         g->opt->seed, g->opt->addresses, &g->st->fixes, err);
+                                         g->opt->seed, &ctx, err);
     if (st != NG_OK) {
         release_emitter(g, e);
         return st;
@@ -280,6 +282,7 @@ static void engine_free(engine *g)
     free(g->frame);
     free(g->payload);
     ng_host_ids_free(&g->ids);
+    ng_tuple_set_free(&g->tuples);
 }
 
 ng_status ng_generate(const ng_flow_level *fl, const ng_plan_source *plans,
@@ -292,6 +295,7 @@ ng_status ng_generate(const ng_flow_level *fl, const ng_plan_source *plans,
     g.fl = fl, g.opt = opt, g.out = out, g.st = stats;
     ng_tcp_config_default(&g.default_tcp);
     ng_host_ids_init(&g.ids, opt->seed);
+    ng_tuple_set_init(&g.tuples);
     g.frame = malloc(FRAME_CAP);
     g.payload = calloc(1, 65536);
     if (!g.frame || !g.payload) {

@@ -320,6 +320,43 @@ static void test_stops(void **state)
     free(p);
 }
 
+/* Plans that all reuse one TCP 4-tuple: every flow gets a client port of its own. */
+static void test_tuple_reuse(void **state)
+{
+    (void)state;
+    size_t n = 40;
+    ng_flow_plan *p = make_plans(n);
+    for (size_t i = 0; i < n; i++) {
+        p[i].ip_proto = 6, p[i].ip_version = 4, p[i].is_noflow = false;
+        p[i].app_class = NG_APP_HTTP, p[i].server_port = 80, p[i].client_port = 40000;
+        p[i].start_reason = NG_FLOW_START_SYN, p[i].end_reason = NG_FLOW_END_FIN;
+        v4(&p[i].client, 1, 10);
+        v4(&p[i].server, 2, 1);
+        p[i].start_ns = p[0].start_ns + (int64_t)i * 1000000; /* overlapping */
+    }
+    plan_list list = {p, n, 0};
+    ng_plan_source src = {next_plan, &list};
+    ng_generate_options opt;
+    ng_generate_options_default(&opt);
+    ng_packet_output out;
+    ng_error err;
+    const char *path = ng_test_tmp("t.pcap");
+    assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
+    ng_generate_stats st;
+    assert_int_equal(ng_generate(level, &src, &opt, &out, &st, &err), NG_OK);
+    assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
+    assert_int_equal(st.fixes.tuple_reuse_moved, n - 1);
+    readback *rb = calloc(1, sizeof *rb);
+    read_capture(path, rb);
+    size_t ports = 0;
+    for (size_t i = 0; i < 4096; i++)
+        ports += rb->flows[i].n > 0;
+    assert_int_equal(ports, n);
+    assert_int_equal(rb->handshakes_ok, n);
+    free(rb);
+    free(p);
+}
+
 static void test_address_map(void **state)
 {
     (void)state;
@@ -422,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_order_protocols_and_handshakes),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_stops),
+        cmocka_unit_test(test_tuple_reuse),
         cmocka_unit_test(test_address_map),
         cmocka_unit_test(test_ip_prefix_in_generation),
     };

@@ -1,0 +1,50 @@
+/* tuple_set.c — hashes of used 4-tuples in a hash map. */
+#include "synth/tuple_set.h"
+
+#include <string.h>
+
+void ng_tuple_set_init(ng_tuple_set *t)
+{
+    ng_hashmap_init(&t->used, sizeof(uint64_t), 1);
+}
+
+void ng_tuple_set_free(ng_tuple_set *t)
+{
+    ng_hashmap_free(&t->used);
+}
+
+static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, uint16_t sport)
+{
+    uint8_t key[2 * 17 + 4];
+    memset(key, 0, sizeof key);
+    key[0] = c->family;
+    memcpy(key + 1, c->bytes, 16);
+    key[17] = s->family;
+    memcpy(key + 18, s->bytes, 16);
+    key[34] = (uint8_t)(cport >> 8), key[35] = (uint8_t)cport;
+    key[36] = (uint8_t)(sport >> 8), key[37] = (uint8_t)sport;
+    return ng_hash_bytes(key, sizeof key);
+}
+
+ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
+                             const ng_addr *server, uint16_t server_port,
+                             bool (*port_ok)(uint16_t port), bool *moved, ng_error *err)
+{
+    *moved = false;
+    uint32_t port = *client_port;
+    for (uint32_t tries = 0; tries <= 65536; tries++) {
+        uint64_t h = tuple_hash(client, (uint16_t)port, server, server_port);
+        bool inserted;
+        if (!ng_hashmap_put(&t->used, &h, &inserted))
+            return ng_fail(err, NG_ENOMEM, "out of memory remembering TCP connections");
+        if (inserted) {
+            *moved = port != *client_port;
+            *client_port = (uint16_t)port;
+            return NG_OK;
+        }
+        do
+            port = port >= 65535 ? 1024 : port + 1;
+        while (port_ok && !port_ok((uint16_t)port));
+    }
+    return NG_OK; /* every port to this server is taken: keep the plan's */
+}
