@@ -21,6 +21,7 @@ typedef struct engine {
     size_t n_spare, cap_spare;
     ng_host_ids ids;
     ng_tuple_set tuples;
+    uint32_t unsupported_in_a_row;
     ng_tcp_config default_tcp;
     uint8_t *frame;
     uint8_t *payload;         /* 65536 zero bytes for payload templates */
@@ -133,12 +134,28 @@ static const ng_tcp_config *tcp_config_of(const engine *g, uint8_t app_class)
     return cfg ? cfg : &g->default_tcp;
 }
 
+/* Plans in a row that the engine cannot write before it gives up: a model of only such
+ * traffic (e.g. PTP over Ethernet) would otherwise plan forever under --packets. */
+#define MAX_UNSUPPORTED_IN_A_ROW 100000u
+
+static ng_status skip_unsupported(engine *g, const ng_flow_plan *plan, ng_error *err)
+{
+    g->st->flows_unsupported++;
+    if (++g->unsupported_in_a_row < MAX_UNSUPPORTED_IN_A_ROW)
+        return NG_OK;
+    if (plan->ip_version)
+        return ng_fail(err, NG_EUNSUPPORTED, "%u flows in a row of IP protocol %u, which "
+                       "necstgen cannot write: giving up", MAX_UNSUPPORTED_IN_A_ROW,
+                       plan->ip_proto);
+    return ng_fail(err, NG_EUNSUPPORTED, "%u flows in a row of ethertype 0x%04x, which "
+                   "necstgen cannot write: giving up", MAX_UNSUPPORTED_IN_A_ROW, plan->ethertype);
+}
+
 static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
 {
-    if (ng_emit_kind_of(plan) == NG_EMIT_UNSUPPORTED) {
-        g->st->flows_unsupported++;
-        return NG_OK;
-    }
+    if (ng_emit_kind_of(plan) == NG_EMIT_UNSUPPORTED)
+        return skip_unsupported(g, plan, err);
+    g->unsupported_in_a_row = 0;
     ng_flow_emitter *e = take_emitter(g);
     if (!e)
         return ng_fail(err, NG_ENOMEM, "out of memory starting flow %llu",
