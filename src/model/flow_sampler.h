@@ -19,6 +19,12 @@
  * count while training, so it also shapes the flow toward its end, e.g. a FIN). When it
  * is 0, the model decides the end (at least 1 packet, at most NG_FLOW_SAMPLER_MAX).
  * Non-TCP flows always get flags 0; "other" flag values are never proposed.
+ * TCP flows: a packet synth/tcp_state would drop (duplicate ACK, data or FIN after the
+ * side's FIN, a close that leaves planned packets over; model/tcp_mirror.h) is drawn
+ * again from the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is.
+ * Duration: when the plan has >= 2 target packets and a duration > 0, begin draws the
+ * whole flow and scales its gaps by one factor so that they add up to the planned
+ * duration (the packets are then handed out by next).
  * The LSTM state is reset every `window` packets, as the training windows were.
  * next on a sampler that was never begun returns false.
  * Same level, plan and seed → the same packets. Not thread-safe per sampler; samplers
@@ -35,8 +41,10 @@
 #include "model/flow_codec.h"
 #include "model/flow_level.h"
 #include "model/flow_plan.h"
+#include "model/tcp_mirror.h"
 
 #define NG_FLOW_SAMPLER_MAX 100000u
+#define NG_FLOW_SAMPLER_REDRAWS 16
 
 typedef struct ng_flow_sampler {
     ng_rng rng;
@@ -47,8 +55,14 @@ typedef struct ng_flow_sampler {
     float *cond_gates;      /* [4H] bias + the flow's constant inputs through W_ih */
     float *logits;          /* head 1 [k + 1] then head 2 [out2] */
     ng_flow_token prev;
+    ng_tcp_mirror mirror;   /* TCP flows: what synth/tcp_state would drop */
     uint32_t emitted, target;
     bool tcp, ended;
+    /* Flows with a planned duration are drawn whole at begin (gaps scaled to it). */
+    ng_packet_proposal *ahead;
+    uint32_t n_ahead, pos_ahead, cap_ahead;
+    bool buffered;
+    bool stepwise;          /* set before begin: never draw ahead (teacher-forcing tests) */
 } ng_flow_sampler;
 
 void ng_flow_sampler_init(ng_flow_sampler *s);

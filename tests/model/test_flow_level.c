@@ -494,6 +494,7 @@ static void check_teacher_forced(size_t layers)
 
     ng_flow_plan plan = plan_of(&ds.flows[flow], 0);
     ng_flow_sampler s = {0};
+    s.stepwise = true; /* one step per next, so the test can feed the real packets */
     assert_int_equal(ng_flow_sampler_begin(fl, &plan, 1, &s, &err), NG_OK);
     double max_h = 0.0, max_p = 0.0;
     for (size_t step = 0; step < n; step++) {
