@@ -89,9 +89,11 @@ static void remember(ng_timeline *t, uint32_t token)
  * and NG_RATE_ANCHOR_FLOWS. Multiplying leaves a burst a burst (its tiny gaps stay
  * tiny) and stretches or shrinks lulls; a drift of a few dozen flows is pulled back.
  *
- * The origin is a random moment, not a flow start, so the first gap is a uniform
- * fraction of a drawn gap (the start of a renewal process in equilibrium): a model of
- * one 600 s session puts that session inside a 600 s timeline. */
+ * The first flow starts at the origin, as a capture starts with its first packet: a
+ * model of one 600 s session puts that session inside a 600 s timeline. (A random
+ * origin — a uniform fraction of a drawn gap — started the one flow of a 441-packet
+ * QUIC capture or the three sessions of a Modbus one seconds late, and the end of the
+ * timeline cut them: flow packets KS 1.0.) */
 #define NG_RATE_ANCHOR_FLOWS 50.0
 #define NG_RATE_ANCHOR_MAX 3.0
 
@@ -116,7 +118,7 @@ static bool advance(ng_timeline *t, size_t component)
 {
     double gap_s = anchored_gap(t, ng_arrivals_sample_gap_s(&t->a->arrivals, component, &t->rng));
     if (t->tokens == 0)
-        gap_s *= ng_rng_uniform(&t->rng);
+        gap_s = 0.0;
     t->elapsed_s += gap_s;
     t->tokens++;
     t->offset_ns += gap_s * 1e9 / t->opt.rate_scale;
