@@ -91,10 +91,12 @@ static void radio_fields(ng_lora_record *r, char **f, size_t n, const int *idx, 
 {
     double freq = num(f, n, idx, C_FREQ, 0, ok), sf = num(f, n, idx, C_SF, 0, ok);
     double bw = num(f, n, idx, C_BW, 0, ok), crc = num(f, n, idx, C_CRC, 1, ok);
-    r->rssi = (float)num(f, n, idx, C_RSSI, 0, ok);
-    r->snr = (float)num(f, n, idx, C_SNR, 0, ok);
-    if (!(freq >= 0 && freq < 4e9 && sf >= 0 && sf <= 12 && bw >= 0 && bw <= 1000))
+    double rssi = num(f, n, idx, C_RSSI, 0, ok), snr = num(f, n, idx, C_SNR, 0, ok);
+    if (!(freq >= 0 && freq < 4e9 && sf >= 0 && sf <= 12 && bw >= 0 && bw <= 1000) ||
+        !(rssi >= -300 && rssi <= 100) || !(snr >= -100 && snr <= 100))
         *ok = 0;
+    r->rssi = (float)rssi;
+    r->snr = (float)snr;
     if (!*ok)
         return;
     r->freq_hz = (uint32_t)llround(freq);

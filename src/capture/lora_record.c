@@ -156,8 +156,9 @@ int ng_lora_time_parse(const char *s, int64_t *ns)
         digits(&p, 2, &d) || (*p != ' ' && *p != 'T') || (p++, digits(&p, 2, &h)) ||
         *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &se))
         return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
-        return -1;
+    if (y < 1970 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+        se > 60)
+        return -1; /* years outside 1970..2200 do not fit int64 ns after an offset */
     int64_t frac = 0;
     if (*p == '.') {
         p++;

@@ -73,7 +73,8 @@ const char *ng_lora_bad_name(ng_lora_bad kind);
 int ng_lora_datr_parse(const char *s, uint8_t *sf, uint16_t *bw_khz);
 /* "4/5" -> 5; 0 if not that form ("OFF" is 0 too). */
 uint8_t ng_lora_codr_parse(const char *s);
-/* Parse "YYYY-MM-DD[ T]HH:MM:SS[.frac][Z|+hh:mm|-hh:mm]" (UTC if no zone) to ns; -1 bad. */
+/* Parse "YYYY-MM-DD[ T]HH:MM:SS[.frac][Z|+hh:mm|-hh:mm]" (UTC if no zone; years
+ * 1970..2200) to ns; -1 bad. */
 int ng_lora_time_parse(const char *s, int64_t *ns);
 /* ISO-8601 UTC with microseconds and 'Z' into buf (>= 32 bytes). */
 void ng_lora_time_format(int64_t ns, char *buf, size_t cap);

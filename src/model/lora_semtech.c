@@ -28,8 +28,8 @@ static int rxpk_time(const json_t *o, ng_lora_record *r)
     if (t)
         return ng_lora_time_parse(t, &r->time_ns);
     json_t *tm = json_object_get(o, "tmst");
-    if (!json_is_integer(tm) || json_integer_value(tm) < 0)
-        return -1;
+    if (!json_is_integer(tm) || json_integer_value(tm) < 0 || json_integer_value(tm) > 0xffffffffLL)
+        return -1; /* a 32-bit microsecond counter */
     r->time_ns = (int64_t)json_integer_value(tm) * 1000;
     return 0;
 }
@@ -47,12 +47,14 @@ static int rxpk_radio(const json_t *o, ng_lora_record *r, ng_lora_input_stats *s
     int ok = 1;
     double freq = jnum(o, "freq", 0, &ok), chan = jnum(o, "chan", -1, &ok);
     double stat = jnum(o, "stat", 1, &ok);
-    r->rssi = (float)jnum(o, "rssi", 0, &ok);
-    r->snr = (float)jnum(o, "lsnr", 0, &ok);
-    if (!ok || !(freq >= 0 && freq < 4000) || !(chan >= -1 && chan < 256)) {
+    double rssi = jnum(o, "rssi", 0, &ok), snr = jnum(o, "lsnr", 0, &ok);
+    if (!ok || !(freq >= 0 && freq < 4000) || !(chan >= -1 && chan < 256) ||
+        !(rssi >= -300 && rssi <= 100) || !(snr >= -100 && snr <= 100)) {
         ng_lora_stats_bad(st, NG_LORA_BAD_JSON, "%s: freq/chan/stat/rssi/lsnr not numbers in range", where);
         return -1;
     }
+    r->rssi = (float)rssi;
+    r->snr = (float)snr;
     r->freq_hz = (uint32_t)llround(freq * 1e6);
     r->chan = (int16_t)chan;
     r->crc = stat > 0 ? 1 : stat < 0 ? -1 : 0;

@@ -245,6 +245,62 @@ static void loratap_header_and_pcap(void **state)
     assert_int_equal(ng_lora_tap_read(ng_test_data("tiny.pcap"), &recs, &st, &err), NG_EUNSUPPORTED);
 }
 
+/* 3000 mutants of the CSV (byte flips, commas, newlines, cut lines) and of LoRaTap
+ * frames: every one is read or refused, never a crash (run under ASan/UBSan in CI). */
+static void mutants_never_crash(void **state)
+{
+    ng_rng rng;
+    ng_rng_seed(&rng, 99);
+    size_t len = strlen(csv_text);
+    char *buf = malloc(len + 1);
+    static const char specials[] = ",\n=+/.-0123456789";
+    for (int m = 0; m < 3000; m++) {
+        memcpy(buf, csv_text, len + 1);
+        for (int k = 0; k < 1 + m % 8; k++) {
+            size_t at = (size_t)ng_rng_below(&rng, len);
+            buf[at] = m % 2 ? specials[ng_rng_below(&rng, sizeof specials - 1)]
+                            : (char)(1 + ng_rng_below(&rng, 255));
+        }
+        size_t cut = m % 5 == 0 ? (size_t)ng_rng_below(&rng, len) : len;
+        FILE *fp = fmemopen(buf, cut ? cut : 1, "r");
+        assert_non_null(fp);
+        ng_lora_records recs;
+        ng_lora_records_init(&recs);
+        ng_lora_input_stats st = {0};
+        ng_error err;
+        ng_status s = ng_lora_csv_read_fp(fp, "mutant", &recs, &st, &err);
+        assert_true(s == NG_OK || s == NG_EFORMAT);
+        assert_true(st.read == recs.n && recs.n <= 9);
+        fclose(fp);
+        ng_lora_records_free(&recs);
+    }
+    free(buf);
+    const char *path = ng_test_tmp("mut.pcap");
+    ng_writer *w;
+    ng_error err;
+    assert_int_equal(ng_lora_tap_open(&w, path, &err), NG_OK);
+    for (int m = 0; m < 3000; m++) {
+        uint8_t f[80];
+        uint32_t n = (uint32_t)ng_rng_below(&rng, sizeof f);
+        for (uint32_t i = 0; i < n; i++)
+            f[i] = (uint8_t)ng_rng_below(&rng, 256);
+        if (n > 4 && m % 2) {
+            f[0] = 0;
+            f[2] = 0;
+            f[3] = (uint8_t)(m % 3 ? 15 : ng_rng_below(&rng, 256));
+        }
+        assert_int_equal(ng_writer_write(w, m, f, n, n, &err), NG_OK);
+    }
+    assert_int_equal(ng_writer_close(w, &err), NG_OK);
+    ng_lora_records recs;
+    ng_lora_records_init(&recs);
+    ng_lora_input_stats st = {0};
+    assert_int_equal(ng_lora_tap_read(path, &recs, &st, &err), NG_OK);
+    assert_int_equal(recs.n + ng_lora_stats_skipped(&st), 3000);
+    assert_true(st.bad[NG_LORA_BAD_RADIO] > 0 && st.bad[NG_LORA_BAD_FRAME] > 0 && recs.n > 0);
+    ng_lora_records_free(&recs);
+}
+
 static int teardown(void **state)
 {
     ng_test_cleanup_tmpdir();
@@ -262,6 +318,7 @@ int main(void)
         cmocka_unit_test(csv_good_and_bad_rows),
         cmocka_unit_test(shared_gateway_csv),
         cmocka_unit_test(loratap_header_and_pcap),
+        cmocka_unit_test(mutants_never_crash),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }

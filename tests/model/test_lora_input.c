@@ -2,7 +2,10 @@
  * objects, bad lines, unknown datr) and the content sniffing of model/lora_input.h. */
 #include "test_util.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include "core/rng.h"
 
 #include "model/lora_input.h"
 #include "model/lora_semtech.h"
@@ -76,6 +79,33 @@ static void sniffing(void **state)
     ng_lora_records_free(&recs);
 }
 
+/* 3000 mutants of the JSON lines: read or skipped, never a crash (ASan/UBSan in CI). */
+static void semtech_mutants(void **state)
+{
+    ng_rng rng;
+    ng_rng_seed(&rng, 5);
+    size_t len = strlen(jsonl);
+    char *buf = malloc(len + 1);
+    static const char specials[] = "{}[]\":,9e-.\n";
+    for (int m = 0; m < 3000; m++) {
+        memcpy(buf, jsonl, len + 1);
+        for (int k = 0; k < 1 + m % 6; k++)
+            buf[ng_rng_below(&rng, len)] = m % 2 ? specials[ng_rng_below(&rng, sizeof specials - 1)]
+                                                 : (char)(1 + ng_rng_below(&rng, 255));
+        FILE *fp = fmemopen(buf, len, "r");
+        assert_non_null(fp);
+        ng_lora_records recs;
+        ng_lora_records_init(&recs);
+        ng_lora_input_stats st = {0};
+        ng_error err;
+        assert_int_equal(ng_lora_semtech_read_fp(fp, "mutant", &recs, &st, &err), NG_OK);
+        assert_true(recs.n == st.read && recs.n <= 4);
+        fclose(fp);
+        ng_lora_records_free(&recs);
+    }
+    free(buf);
+}
+
 static int teardown(void **state)
 {
     ng_test_cleanup_tmpdir();
@@ -87,6 +117,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(semtech_lines),
         cmocka_unit_test(sniffing),
+        cmocka_unit_test(semtech_mutants),
     };
     return cmocka_run_group_tests(tests, NULL, teardown);
 }
