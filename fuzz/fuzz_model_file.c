@@ -3,8 +3,9 @@
  * Each input is decoded twice: as it is (magic, version, size and checksum checks), and
  * with the declared size and the SHA-256 trailer repaired, so mutations reach the JSON
  * header, the tensor table and the level loaders behind the checksum (packet, flow and
- * aggregate levels read their tensors and header keys from a decoded file). Refusals
- * must be NG_EFORMAT/NG_EUNSUPPORTED with a one-line message; nothing may crash or leak. */
+ * aggregate levels read their tensors and header keys from a decoded file), and the
+ * whole-model loader with `inspect`'s summary. Refusals must come with a one-line
+ * message; nothing may crash or leak. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "fuzz_common.h"
 #include "model/aggregate_level.h"
 #include "model/flow_level.h"
+#include "model/model.h"
 #include "model/model_file.h"
 #include "model/packet_level.h"
 
@@ -73,6 +75,23 @@ static void decode(const uint8_t *bytes, size_t len)
     ng_model_file_free(m);
 }
 
+/* The whole model as `generate` and `inspect` load it: header format, config,
+ * provenance, all levels, then the inspect summary. */
+static void whole_model(const uint8_t *bytes, size_t len)
+{
+    ng_model *m = NULL;
+    ng_error err;
+    ng_status st = ng_model_load_bytes(bytes, len, "fuzz.ngm", &m, &err);
+    check_refusal(st, &err);
+    if (st != NG_OK)
+        return;
+    json_t *summary = ng_model_summary(m);
+    if (!summary)
+        abort();
+    json_decref(summary);
+    ng_model_free(m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     decode(data, size);
@@ -86,6 +105,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fixed[16 + i] = (uint8_t)((uint64_t)size >> (8 * i));
     ng_sha256(fixed, size - NG_SHA256_LEN, fixed + size - NG_SHA256_LEN);
     decode(fixed, size);
+    whole_model(fixed, size);
     free(fixed);
     return 0;
 }
