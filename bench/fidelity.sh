@@ -14,6 +14,7 @@
 #   NECSTGEN   binary (default build-fid/necstgen)
 #   SEED       seed of train (default 1)
 #   GEN_SEEDS  seeds of generate (default "1 2 3"; compare averages the scores over them)
+#   TRAIN_ARGS extra arguments of train (e.g. "--config cfg.json" for an experiment)
 #   REUSE=1    keep existing models (generate, compare and print the table again)
 set -euo pipefail
 
@@ -58,7 +59,7 @@ span() {
 train_generate() {
     local in=$1 model=$2 gen=$3 real=$4
     if [ "${REUSE:-0}" != 1 ] || [ ! -s "$model" ]; then
-        "$bin" train "$in" -o "$model" --seed "$seed" 2>"$model.log"
+        "$bin" train "$in" -o "$model" --seed "$seed" ${TRAIN_ARGS:-} 2>"$model.log"
     fi
     read -r start dur < <(span "$real")
     for s in "${gen_seeds[@]}"; do
