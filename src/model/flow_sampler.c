@@ -175,7 +175,8 @@ ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *pla
     ng_tcp_mirror_init(&s->mirror);
     s->n_ahead = s->pos_ahead = 0;
     s->buffered = false;
-    if (!s->stepwise && plan->target_packets >= 2 && plan->target_duration_ns > 0)
+    if (!s->stepwise && plan->target_packets >= 2 && plan->target_packets <= NG_FLOW_SAMPLER_MAX
+        && plan->target_duration_ns > 0)
         return sample_ahead(fl, s, plan->target_duration_ns, err);
     return NG_OK;
 }

@@ -22,9 +22,9 @@
  * TCP flows: a packet synth/tcp_state would drop (duplicate ACK, data or FIN after the
  * side's FIN, a close that leaves planned packets over; model/tcp_mirror.h) is drawn
  * again from the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is.
- * Duration: when the plan has >= 2 target packets and a duration > 0, begin draws the
- * whole flow and scales its gaps by one factor so that they add up to the planned
- * duration (the packets are then handed out by next).
+ * Duration: when the plan has 2..NG_FLOW_SAMPLER_MAX target packets and a duration > 0,
+ * begin draws the whole flow (at most ~2.4 MB of proposals) and stretches its long gaps
+ * so that they add up to the planned duration (the packets are then handed out by next).
  * The LSTM state is reset every `window` packets, as the training windows were.
  * next on a sampler that was never begun returns false.
  * Same level, plan and seed → the same packets. Not thread-safe per sampler; samplers
