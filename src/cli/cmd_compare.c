@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "core/error.h"
+#include "model/lora_input.h"
 #include "report/capture_summary.h"
 #include "report/compare.h"
 #include "report/memorisation.h"
@@ -299,6 +300,24 @@ static int run(const compare_opts *o, loaded *real, loaded *synth, ng_report_sid
     return rc;
 }
 
+/* LoRaWAN uplinks (gateway CSV, Semtech JSON lines, LoRaTap) are compared by
+ * `necstgen lora compare`, which knows their quantities. */
+static int compare_lora(const compare_opts *o)
+{
+    if (o->n_synth != 1 || o->html || !isnan(o->max_ks)) {
+        fprintf(stderr, "necstgen compare: %s holds LoRaWAN uplinks: their comparison takes "
+                        "one SYNTH and --json only (see necstgen lora compare)\n", o->real);
+        return 2;
+    }
+    char *args[7] = {"lora", "compare", (char *)o->real, (char *)o->synth[0], NULL, NULL, NULL};
+    int n = 4;
+    if (o->json) {
+        args[n++] = "--json";
+        args[n++] = (char *)o->json;
+    }
+    return ng_cmd_lora(n, args);
+}
+
 int ng_cmd_compare(int argc, char **argv)
 {
     compare_opts o;
@@ -306,6 +325,11 @@ int ng_cmd_compare(int argc, char **argv)
     if (rc != 0) {
         free(o.synth);
         return rc < 0 ? 0 : rc;
+    }
+    if (ng_lora_input_is_lora(o.real)) {
+        rc = compare_lora(&o);
+        free(o.synth);
+        return rc;
     }
     loaded real = {0};
     loaded *synth = calloc(o.n_synth, sizeof *synth);

@@ -43,6 +43,52 @@ ng_status ng_lora_input_sniff(const char *path, ng_lora_input_kind *kind, ng_err
     return NG_OK;
 }
 
+static uint32_t read_u32(const unsigned char *b, bool swapped)
+{
+    return swapped ? (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3]
+                   : (uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | (uint32_t)b[1] << 8 | b[0];
+}
+
+/* Link type of a pcap (global header) or of a pcapng's first interface; 0 if unknown. */
+static uint32_t capture_linktype(const unsigned char *b, size_t n)
+{
+    if (n >= 24 && (b[0] == 0xd4 || b[0] == 0x4d) && b[1] == (b[0] == 0xd4 ? 0xc3 : 0x3c))
+        return read_u32(b + 20, false);
+    if (n >= 24 && b[0] == 0xa1 && b[1] == 0xb2)
+        return read_u32(b + 20, true);
+    if (n < 12 || memcmp(b, "\x0a\x0d\x0d\x0a", 4))
+        return 0;
+    bool swapped = b[8] == 0x1a; /* byte-order magic 0x1a2b3c4d written big-endian */
+    uint32_t shb_len = read_u32(b + 4, swapped);
+    if (shb_len > n || n - shb_len < 12 || read_u32(b + shb_len, swapped) != 1)
+        return 0;
+    const unsigned char *idb = b + shb_len + 8;
+    return swapped ? (uint32_t)idb[0] << 8 | idb[1] : (uint32_t)idb[1] << 8 | idb[0];
+}
+
+bool ng_lora_input_is_lora(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return false;
+    unsigned char b[1024];
+    size_t n = fread(b, 1, sizeof b - 1, fp);
+    fclose(fp);
+    b[n] = '\0';
+    if (is_capture_magic(b, n))
+        return capture_linktype(b, n) == 270;
+    const char *text = (const char *)b;
+    if (memchr(b, '\0', n))
+        return false;
+    if (strstr(text, "\"rxpk\""))
+        return true;
+    char *eol = strchr((char *)b, '\n');
+    if (eol)
+        *eol = '\0'; /* the CSV header is the first line */
+    bool csv_header = strstr(text, "physical_payload") || strstr(text, "spreading_factor");
+    return csv_header;
+}
+
 const char *ng_lora_input_kind_name(ng_lora_input_kind kind)
 {
     return kind == NG_LORA_IN_LORATAP ? "LoRaTap pcap" : kind == NG_LORA_IN_SEMTECH ? "Semtech JSON" : "gateway CSV";
