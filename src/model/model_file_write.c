@@ -2,6 +2,8 @@
  * the model-file layout (model_file.h) and writing the file atomically. */
 #include "model/model_file.h"
 
+#include <errno.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,8 +194,9 @@ ng_status ng_model_writer_save(const ng_model_writer *w, const char *path, ng_er
     st = ng_outfile_open(&out, path, err);
     if (st == NG_OK) {
         if (fwrite(bytes, 1, len, out.fp) != len) {
+            int e = errno;
             ng_outfile_abort(&out);
-            st = ng_fail(err, NG_EIO, "%s: write failed", path);
+            st = ng_fail(err, NG_EIO, "%s: write failed: %s", path, strerror(e));
         } else {
             st = ng_outfile_commit(&out, err);
             if (st != NG_OK)

@@ -147,6 +147,19 @@ static ng_status apply_apps(ng_train_config *cfg, const json_t *apps, const char
     return NG_OK;
 }
 
+/* A key as it may be shown in a one-line message: control bytes become '?', long keys
+ * are cut. Keys come from the user's file and must not break the terminal line. */
+static const char *printable_key(const char *key, char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; key[i] && i + 4 < len && i < 48; i++)
+        buf[i] = (unsigned char)key[i] < 0x20 || key[i] == 0x7f ? '?' : key[i];
+    if (key[i])
+        buf[i++] = '.', buf[i++] = '.', buf[i++] = '.';
+    buf[i] = '\0';
+    return buf;
+}
+
 static ng_status apply_object(ng_train_config *cfg, const json_t *obj, const char *section,
                               const char *source, ng_error *err)
 {
@@ -162,9 +175,12 @@ static ng_status apply_object(ng_train_config *cfg, const json_t *obj, const cha
         else if (!section && json_is_object(value) &&
                  (!strcmp(key, "packet") || !strcmp(key, "flow") || !strcmp(key, "aggregate")))
             st = apply_object(cfg, value, key, source, err);
-        else
+        else {
+            char shown[64];
             st = ng_fail(err, NG_EINVAL, "%s: unknown setting '%s%s%s'", source,
-                         section ? section : "", section ? "." : "", key);
+                         section ? section : "", section ? "." : "",
+                         printable_key(key, shown, sizeof shown));
+        }
         if (st != NG_OK)
             return st;
     }

@@ -1,8 +1,10 @@
 /* report_json.c — the comparison as JSON, written through core/outfile. */
 #include "report/report_json.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <string.h>
 
 #include "core/outfile.h"
 
@@ -109,8 +111,10 @@ ng_status ng_report_json_write(const ng_report_data *d, const char *path, ng_err
     if (st == NG_OK) {
         if (json_dumpf(doc, out.fp, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) != 0
             || fputc('\n', out.fp) == EOF) {
+            int e = errno;
             ng_outfile_abort(&out);
-            st = ng_fail(err, NG_EIO, "%s: writing JSON failed", path);
+            st = ng_fail(err, NG_EIO, "%s: writing JSON failed: %s",
+                         strcmp(path, "-") ? path : "standard output", strerror(e));
         } else {
             st = ng_outfile_commit(&out, err);
         }

@@ -74,6 +74,7 @@ static void test_bad_configs_are_refused(void **state)
         {"{\"packet\": {\"k_min\": 9, \"k_max\": 3}}", "k_min (9) is larger than packet.k_max (3)"},
         {"{\"apps\": [\"htp\"]}", "'apps'[0] is not a known application class"},
         {"[1, 2]", "must be a JSON object"},
+        {"{\"packet\": {\"lat\\nt\": 6}}", "unknown setting 'packet.lat?t'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ng_train_config cfg;
@@ -83,6 +84,7 @@ static void test_bad_configs_are_refused(void **state)
         if (!strstr(err.msg, cases[i].expect))
             fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].expect);
         assert_non_null(strstr(err.msg, "test.json"));
+        assert_null(strchr(err.msg, '\n')); /* one line, whatever the file holds */
     }
 }
 
