@@ -26,25 +26,37 @@ static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, u
     return ng_hash_bytes(key, sizeof key);
 }
 
+/* Bounded work per flow: a few candidate ports drawn from the tuple's hash. */
+#define MAX_TRIES 64
+/* Bounded memory: the set starts over after this many tuples (~25 MB at most). */
+#define MAX_TUPLES (1u << 20)
+
 ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
                              const ng_addr *server, uint16_t server_port,
                              bool (*port_ok)(uint16_t port), bool *moved, ng_error *err)
 {
     *moved = false;
-    uint32_t port = *client_port;
-    for (uint32_t tries = 0; tries <= 65536; tries++) {
-        uint64_t h = tuple_hash(client, (uint16_t)port, server, server_port);
+    if (t->used.count >= MAX_TUPLES) {
+        ng_hashmap_free(&t->used);
+        ng_hashmap_init(&t->used, sizeof(uint64_t), 1);
+    }
+    uint16_t port = *client_port;
+    uint64_t first = tuple_hash(client, port, server, server_port);
+    for (uint32_t tries = 0; tries < MAX_TRIES; tries++) {
+        uint64_t h = tries ? tuple_hash(client, port, server, server_port) : first;
         bool inserted;
         if (!ng_hashmap_put(&t->used, &h, &inserted))
             return ng_fail(err, NG_ENOMEM, "out of memory remembering TCP connections");
         if (inserted) {
             *moved = port != *client_port;
-            *client_port = (uint16_t)port;
+            *client_port = port;
             return NG_OK;
         }
-        do
-            port = port >= 65535 ? 1024 : port + 1;
-        while (port_ok && !port_ok((uint16_t)port));
+        uint64_t mix[2] = {first, tries};
+        do {
+            mix[1] += 0x10000;
+            port = (uint16_t)(1024 + ng_hash_bytes(mix, sizeof mix) % 64512);
+        } while (port_ok && !port_ok(port));
     }
-    return NG_OK; /* every port to this server is taken: keep the plan's */
+    return NG_OK; /* this pair's ports are nearly all taken: keep the plan's */
 }
