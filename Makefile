@@ -2,7 +2,8 @@
 #   make          build build/necstgen
 #   make demo     install deps if needed, build, run the main job on the bundled demo capture
 #   make check    install deps if needed, build, run every test
-#   make asan     build and test under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make asan     build and test under AddressSanitizer + UndefinedBehaviorSanitizer,
+#                 and replay the fuzz corpora through the libFuzzer harnesses
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 CMAKE_ARGS ?=
@@ -28,7 +29,7 @@ check: deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j2
 
 $(ASAN_BUILD)/build.ninja:
-	CC=clang cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNG_SANITIZE=ON $(CMAKE_ARGS)
+	CC=clang cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DNG_SANITIZE=ON -DNG_FUZZ=ON $(CMAKE_ARGS)
 
 asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD)
