@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/params_io.h"
 #include "nn/row_combine.h"
 
 ng_status ng_flow_level_new(const ng_flow_codec *codec, size_t hidden, size_t layers,
@@ -136,17 +137,7 @@ ng_status ng_flow_level_save(const ng_flow_level *fl, ng_model_writer *w, json_t
     if (!json_is_object(header))
         return ng_fail(err, NG_EINVAL, "flow level: the model header must be a JSON object");
     json_object_set_new(header, "flow", architecture_json(fl));
-    const ng_params *p = &fl->net.params;
-    for (size_t i = 0; i < p->count; i++) {
-        const ng_tensor *t = &p->tensors[i];
-        uint64_t dims[NG_TENSOR_MAX_DIMS];
-        for (int d = 0; d < t->ndim; d++)
-            dims[d] = t->shape[d];
-        ng_status st = ng_model_writer_add_f32(w, t->name, (uint32_t)t->ndim, dims, t->data, err);
-        if (st)
-            return st;
-    }
-    return NG_OK;
+    return ng_params_io_add(w, &fl->net.params, err);
 }
 
 static ng_status size_field(const json_t *o, const char *key, size_t lo, size_t hi, size_t *out,
@@ -163,24 +154,7 @@ static ng_status size_field(const json_t *o, const char *key, size_t lo, size_t 
 
 static ng_status load_tensors(ng_flow_level *fl, const ng_model_file *m, ng_error *err)
 {
-    const ng_params *p = &fl->net.params;
-    for (size_t i = 0; i < p->count; i++) {
-        const ng_tensor *t = &p->tensors[i];
-        uint64_t dims[NG_TENSOR_MAX_DIMS];
-        for (int d = 0; d < t->ndim; d++)
-            dims[d] = t->shape[d];
-        const ng_model_tensor *mt;
-        ng_status st = ng_model_file_tensor(m, t->name, NG_DTYPE_F32, (uint32_t)t->ndim, dims,
-                                            &mt, err);
-        if (st)
-            return st;
-        memcpy(t->data, mt->data, t->size * sizeof(float));
-        for (size_t j = 0; j < t->size; j++)
-            if (!isfinite(t->data[j]))
-                return ng_fail(err, NG_EFORMAT, "%s: tensor '%s' holds a NaN or Inf at %zu",
-                               m->path ? m->path : "model", t->name, j);
-    }
-    return NG_OK;
+    return ng_params_io_load(m, &fl->net.params, err);
 }
 
 static ng_status expect_tensor(const ng_model_file *m, const char *name, uint32_t rank,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "model/gmm_io.h"
+#include "model/params_io.h"
 #include "nn/adam.h"
 
 /* ---- to JSON ---- */
@@ -64,19 +65,6 @@ json_t *ng_packet_level_summary(const ng_packet_level *pl)
 
 /* ---- save ---- */
 
-static ng_status add_vae_tensors(const ng_packet_level *pl, ng_model_writer *w, ng_error *err)
-{
-    for (size_t i = 0; i < pl->params.count; i++) {
-        const ng_tensor *t = &pl->params.tensors[i];
-        uint64_t dims[NG_TENSOR_MAX_DIMS];
-        for (int d = 0; d < t->ndim; d++)
-            dims[d] = t->shape[d];
-        ng_status st = ng_model_writer_add_f32(w, t->name, (uint32_t)t->ndim, dims, t->data, err);
-        if (st)
-            return st;
-    }
-    return NG_OK;
-}
 
 ng_status ng_packet_level_save(const ng_packet_level *pl, ng_model_writer *w, json_t *header,
                                ng_error *err)
@@ -91,7 +79,7 @@ ng_status ng_packet_level_save(const ng_packet_level *pl, ng_model_writer *w, js
         ng_packet_level_training_to_json(&pl->training));
     if (!section || json_object_set_new(header, "packet", section))
         return ng_fail(err, NG_ENOMEM, "packet level: out of memory building the header");
-    ng_status st = add_vae_tensors(pl, w, err);
+    ng_status st = ng_params_io_add(w, &pl->params, err);
     if (!st)
         st = ng_gmm_io_add(w, NG_PACKET_GMM_PREFIX, pl->gmm, err);
     uint64_t k = pl->gmm->k;
@@ -245,30 +233,12 @@ static ng_status read_clusters(const json_t *section, const char *path, ng_packe
 
 /* ---- load: tensors ---- */
 
-static ng_status load_vae_tensor(const ng_model_file *m, ng_tensor *t, ng_error *err)
-{
-    uint64_t dims[NG_TENSOR_MAX_DIMS];
-    for (int d = 0; d < t->ndim; d++)
-        dims[d] = t->shape[d];
-    const ng_model_tensor *mt;
-    ng_status st = ng_model_file_tensor(m, t->name, NG_DTYPE_F32, (uint32_t)t->ndim, dims, &mt, err);
-    if (st)
-        return st;
-    memcpy(t->data, mt->data, t->size * sizeof(float));
-    for (size_t i = 0; i < t->size; i++)
-        if (!isfinite(t->data[i]))
-            return ng_fail(err, NG_EFORMAT, "%s: tensor '%s' holds a non-finite value at %zu",
-                           m->path, t->name, i);
-    return NG_OK;
-}
 
 static ng_status load_vae(const ng_model_file *m, ng_packet_level *pl, ng_error *err)
 {
-    for (size_t i = 0; i < pl->params.count; i++) {
-        ng_status st = load_vae_tensor(m, &pl->params.tensors[i], err);
-        if (st)
-            return st;
-    }
+    ng_status st = ng_params_io_load(m, &pl->params, err);
+    if (st != NG_OK)
+        return st;
     const char *prefix = NG_PACKET_VAE_PREFIX ".";
     for (size_t i = 0; i < m->n_tensors; i++)
         if (!strncmp(m->tensors[i].name, prefix, strlen(prefix)) &&
