@@ -2,7 +2,6 @@
 #include "test_util.h"
 
 #include <jansson.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,15 +16,11 @@
 #define HTTP_PCAP "darpa99/week1-monday-http.pcap"
 #define SMTP_PCAP "darpa99/week1-monday-smtp.pcap"
 
-static char binary[4096];
+static const char *binary;
 
 static void find_binary(void)
 {
-    char self[4096];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    assert_true(n > 0);
-    self[n] = '\0';
-    snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
+    binary = ng_test_binary();
 }
 
 /* Run the binary with arguments; returns its exit status; stderr goes to err.txt. */

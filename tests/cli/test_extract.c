@@ -1,6 +1,5 @@
 /* test_extract.c — `necstgen extract` end to end: exit codes, row counts, the summary,
  * and bad input (not a capture, empty file, unwritable output) leaving no CSV behind. */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,18 +9,9 @@
 
 #include "capture/reader.h"
 
-static char binary[4096];
-
 static const char *necstgen(void)
 {
-    if (!binary[0]) {
-        char self[4096];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        assert_true(n > 0);
-        self[n] = '\0';
-        snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
-    }
-    return binary;
+    return ng_test_binary();
 }
 
 static int setup(void **state)

@@ -6,7 +6,6 @@
  * the same seed in every format; the levels and --follow; and bad input — missing,
  * truncated, corrupted or foreign model, impossible options, unwritable output, a full
  * disk — giving one clear error, a non-zero exit and no output file. */
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +19,11 @@
 #include "model/model.h"
 #include "report/capture_summary.h"
 
-static char binary[4096];
 static char model_path[4096];
 
 static const char *necstgen(void)
 {
-    if (!binary[0]) {
-        char self[4096];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        assert_true(n > 0);
-        self[n] = '\0';
-        snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
-    }
-    return binary;
+    return ng_test_binary();
 }
 
 static int setup(void **state)

@@ -7,7 +7,6 @@
  * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were;
  * the same for a model during `train` and a capture during `generate`. */
 #include <dirent.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,18 +19,9 @@
 
 #include "test_util.h"
 
-static char binary[4096];
-
 static const char *necstgen(void)
 {
-    if (!binary[0]) {
-        char self[4096];
-        ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-        assert_true(n > 0);
-        self[n] = '\0';
-        snprintf(binary, sizeof binary, "%s/necstgen", dirname(self));
-    }
-    return binary;
+    return ng_test_binary();
 }
 
 static const char *tiny(void)
