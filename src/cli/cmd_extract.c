@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/args.h"
 #include "cli/commands.h"
 #include "core/log.h"
 #include "core/outfile.h"
@@ -49,86 +50,42 @@ static void usage(FILE *out)
             "  -h, --help           show this help\n");
 }
 
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "necstgen extract: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n");
-    usage(stderr);
-    return 2;
-}
-
-/* Value of an option given as "--opt VALUE" or "--opt=VALUE"; NULL when missing. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t len = strlen(name);
-    if (!strncmp(argv[*i], name, len) && argv[*i][len] == '=')
-        return argv[*i] + len + 1;
-    if (*i + 1 < argc)
-        return argv[++*i];
-    return NULL;
-}
-
-static bool is_option(const char *arg, const char *name)
-{
-    size_t len = strlen(name);
-    return !strncmp(arg, name, len) && (arg[len] == '\0' || arg[len] == '=');
-}
-
-static bool parse_double(const char *s, double *out)
-{
-    char *end;
-    errno = 0;
-    *out = strtod(s, &end);
-    return s[0] && !*end && !errno;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (s[0] == '-' || !s[0])
-        return false;
-    *out = strtoull(s, &end, 10);
-    return !*end && !errno;
-}
-
 /* Returns -1 to go on, else the exit status (0 after --help, 2 on a usage error). */
-static int parse_args(int argc, char **argv, extract_args *a)
+static int parse_args(int argc, char **argv, extract_args *e)
 {
-    a->timeout_s = 120.0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *val;
+    ng_args a = {argc, argv, 1, "extract", usage};
+    e->timeout_s = 120.0;
+    for (; a.i < argc; a.i++) {
+        const char *arg = argv[a.i], *val;
         if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
             usage(stdout);
             return 0;
-        } else if (!strcmp(arg, "-o") || is_option(arg, "--output")) {
-            if (!(val = option_value(argc, argv, &i, !strcmp(arg, "-o") ? "-o" : "--output")))
-                return usage_error("option '%s' needs a folder", arg);
-            a->outdir = val;
-        } else if (is_option(arg, "--timeout")) {
-            if (!(val = option_value(argc, argv, &i, "--timeout")) ||
-                !parse_double(val, &a->timeout_s) || !(a->timeout_s > 0) ||
-                a->timeout_s > 1e9)
-                return usage_error("--timeout needs a positive number of seconds, got '%s'",
-                                   val ? val : "");
-        } else if (is_option(arg, "--max-packets")) {
-            if (!(val = option_value(argc, argv, &i, "--max-packets")) ||
-                !parse_u64(val, &a->max_packets) || a->max_packets == 0)
-                return usage_error("--max-packets needs a positive integer, got '%s'",
-                                   val ? val : "");
+        } else if (ng_arg_is(&a, "--output", "-o")) {
+            if (!(val = ng_arg_value(&a)))
+                return ng_usage_error(&a, "option '%s' needs a folder", arg);
+            e->outdir = val;
+        } else if (ng_arg_is(&a, "--timeout", NULL)) {
+            if (!(val = ng_arg_value(&a)) || !ng_parse_double(val, &e->timeout_s) ||
+                !(e->timeout_s > 0) || e->timeout_s > 1e9)
+                return ng_usage_error(&a, "--timeout needs a positive number of seconds, got '%s'",
+                                      val ? val : "");
+        } else if (ng_arg_is(&a, "--max-packets", NULL)) {
+            if (!(val = ng_arg_value(&a)) || !ng_parse_u64(val, &e->max_packets) ||
+                e->max_packets == 0)
+                return ng_usage_error(&a, "--max-packets needs a positive integer, got '%s'",
+                                      val ? val : "");
         } else if (!strcmp(arg, "--no-csv")) {
-            a->no_csv = true;
+            e->no_csv = true;
         } else if (arg[0] == '-' && arg[1]) {
-            return usage_error("unknown option '%s'", arg);
+            return ng_usage_error(&a, "unknown option '%s'", arg);
         } else {
-            a->inputs[a->n_inputs++] = arg;
+            e->inputs[e->n_inputs++] = arg;
         }
     }
-    if (a->n_inputs == 0)
-        return usage_error("%s", "no input capture given");
-    if (!a->outdir && !a->no_csv)
-        return usage_error("%s", "no output folder given (-o DIR)");
+    if (e->n_inputs == 0)
+        return ng_usage_error(&a, "no input capture given");
+    if (!e->outdir && !e->no_csv)
+        return ng_usage_error(&a, "no output folder given (-o DIR)");
     return -1;
 }
 
