@@ -5,7 +5,6 @@
  * error neither file is left behind (a previous pair stays as it was, unless the
  * second rename itself fails, in which case the first new file is removed too).
  * Prints a one-screen summary on stderr (not with -q). Exit: 0 ok, 1 failure, 2 usage. */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
