@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/grow.h"
 #include "features/extract.h"
 
 typedef struct row_collector {
@@ -18,25 +19,10 @@ typedef struct row_collector {
     size_t n_flows, cap_flows;
 } row_collector;
 
-static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
-{
-    if (need <= *cap)
-        return true;
-    size_t new_cap = *cap ? *cap * 2 : 1024;
-    while (new_cap < need)
-        new_cap *= 2;
-    void *p = realloc(*buf, new_cap * elem);
-    if (!p)
-        return false;
-    *buf = p;
-    *cap = new_cap;
-    return true;
-}
-
 static ng_status collect_packet(void *user, const ng_packet_row *row, ng_error *err)
 {
     row_collector *c = user;
-    if (!grow((void **)&c->packets, &c->cap_packets, c->n_packets + 1, sizeof *row))
+    if (!ng_grow(&c->packets, &c->cap_packets, c->n_packets + 1, sizeof *row))
         return ng_fail(err, NG_ENOMEM, "out of memory after %zu packets", c->n_packets);
     c->packets[c->n_packets++] = *row;
     return NG_OK;
@@ -45,7 +31,7 @@ static ng_status collect_packet(void *user, const ng_packet_row *row, ng_error *
 static ng_status collect_flow(void *user, const ng_flow_row *flow, ng_error *err)
 {
     row_collector *c = user;
-    if (!grow((void **)&c->flows, &c->cap_flows, c->n_flows + 1, sizeof *flow))
+    if (!ng_grow(&c->flows, &c->cap_flows, c->n_flows + 1, sizeof *flow))
         return ng_fail(err, NG_ENOMEM, "out of memory after %zu flows", c->n_flows);
     c->flows[c->n_flows++] = *flow;
     return NG_OK;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/grow.h"
 #include "core/progress.h"
 #include "synth/flow_emitter.h"
 #include "synth/host_state.h"
@@ -79,25 +80,9 @@ static void sift_down(engine *g, size_t i)
     g->heap[i] = e;
 }
 
-static bool grow(void *array_ptr, size_t *cap, size_t need)
-{
-    if (need <= *cap)
-        return true;
-    size_t new_cap = *cap ? *cap * 2 : 64;
-    while (new_cap < need)
-        new_cap *= 2;
-    void **array = array_ptr;
-    void *p = realloc(*array, new_cap * sizeof(void *));
-    if (!p)
-        return false;
-    *array = p;
-    *cap = new_cap;
-    return true;
-}
-
 static ng_status heap_push(engine *g, ng_flow_emitter *e, ng_error *err)
 {
-    if (!grow(&g->heap, &g->cap, g->n + 1))
+    if (!ng_grow(&g->heap, &g->cap, g->n + 1, sizeof *g->heap))
         return ng_fail(err, NG_ENOMEM, "out of memory with %zu active flows", g->n);
     g->heap[g->n++] = e;
     sift_up(g, g->n - 1);
@@ -120,7 +105,7 @@ static ng_flow_emitter *take_emitter(engine *g)
 
 static void release_emitter(engine *g, ng_flow_emitter *e)
 {
-    if (grow(&g->spare, &g->cap_spare, g->n_spare + 1)) {
+    if (ng_grow(&g->spare, &g->cap_spare, g->n_spare + 1, sizeof *g->spare)) {
         g->spare[g->n_spare++] = e;
     } else {
         ng_flow_emitter_free(e);
