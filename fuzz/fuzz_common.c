@@ -35,6 +35,16 @@ const char *ng_fuzz_as_file(const uint8_t *data, size_t size)
     return mem_path;
 }
 
+int ng_fuzz_bad_message(const char *msg)
+{
+    if (msg[0] == '\0')
+        return 1;
+    for (const char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            return 1;
+    return 0;
+}
+
 static void drop_line(ng_log_level level, const char *line, void *user)
 {
     (void)level;

@@ -9,6 +9,9 @@
 
 /* Replace the contents of the shared in-memory file with the input; returns its path. */
 const char *ng_fuzz_as_file(const uint8_t *data, size_t size);
+/* Is this error message unfit for a terminal line: empty, or holding a control byte
+ * (newline, escape, ...)? The harnesses abort on it. */
+int ng_fuzz_bad_message(const char *msg);
 /* Route the library's log to nowhere (call once, from LLVMFuzzerInitialize). */
 void ng_fuzz_quiet(void);
 

@@ -33,7 +33,7 @@ static void check_refusal(ng_status st, const ng_error *err)
 {
     if (st == NG_OK)
         return;
-    if (err->msg[0] == '\0' || strchr(err->msg, '\n'))
+    if (ng_fuzz_bad_message(err->msg))
         abort();
 }
 

@@ -1,4 +1,6 @@
-/* error.c — filling ng_error messages. */
+/* error.c — filling ng_error messages. Messages are one line: control bytes that reach
+ * them from file contents or names (a newline in a config key, an escape sequence near a
+ * JSON syntax error) are shown as '?'. */
 #include "core/error.h"
 
 #include <stdarg.h>
@@ -11,6 +13,9 @@ ng_status ng_fail(ng_error *err, ng_status code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        for (char *c = err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
         err->code = code;
     }
     return code;

@@ -1,5 +1,6 @@
 /* test_train_config.c — hyperparameters: defaults are valid, JSON overrides work and
- * round-trip, and bad config files are refused naming the file and the key. */
+ * round-trip, and bad config files are refused naming the file and the key, in one line
+ * without control bytes whatever the file holds. */
 #include "test_util.h"
 
 #include <string.h>
@@ -14,6 +15,15 @@ static ng_status apply_text(ng_train_config *cfg, const char *text, ng_error *er
     ng_status st = ng_train_config_apply_json(cfg, obj, "test.json", err);
     json_decref(obj);
     return st;
+}
+
+/* One terminal line: no newline, escape or other control byte. */
+static void assert_printable_line(const char *msg)
+{
+    for (const char *c = msg; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            fail_msg("control byte 0x%02x at %zu in '%s'", (unsigned char)*c,
+                     (size_t)(c - msg), msg);
 }
 
 static void test_defaults_are_valid(void **state)
@@ -75,6 +85,9 @@ static void test_bad_configs_are_refused(void **state)
         {"{\"apps\": [\"htp\"]}", "'apps'[0] is not a known application class"},
         {"[1, 2]", "must be a JSON object"},
         {"{\"packet\": {\"lat\\nt\": 6}}", "unknown setting 'packet.lat?t'"},
+        {"{\"packet\": {\"\\u001b[31mred\\u007f\": 6}}", "unknown setting 'packet.?[31mred?'"},
+        {"{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": 1}",
+         "unknown setting 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ng_train_config cfg;
@@ -84,7 +97,7 @@ static void test_bad_configs_are_refused(void **state)
         if (!strstr(err.msg, cases[i].expect))
             fail_msg("case %zu: '%s' lacks '%s'", i, err.msg, cases[i].expect);
         assert_non_null(strstr(err.msg, "test.json"));
-        assert_null(strchr(err.msg, '\n')); /* one line, whatever the file holds */
+        assert_printable_line(err.msg);
     }
 }
 
@@ -104,6 +117,24 @@ static void test_unparsable_file(void **state)
     ng_test_cleanup_tmpdir();
 }
 
+/* jansson quotes the text near a syntax error: an escape sequence there must not reach
+ * the terminal (fuzz/regressions/train_config/escape-near-syntax-error.json). */
+static void test_syntax_error_near_control_bytes(void **state)
+{
+    (void)state;
+    const char *path = ng_test_tmp("esc.json");
+    static const char text[] = "{\"a\": \033[31mred\n}\n";
+    ng_test_write_file(path, text, sizeof text - 1);
+    ng_train_config cfg;
+    ng_error err;
+    ng_train_config_default(&cfg);
+    assert_int_equal(ng_train_config_load_file(&cfg, path, &err), NG_EFORMAT);
+    assert_non_null(strstr(err.msg, "esc.json: line 1"));
+    assert_non_null(strstr(err.msg, "'?'"));
+    assert_printable_line(err.msg);
+    ng_test_cleanup_tmpdir();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -111,6 +142,7 @@ int main(void)
         cmocka_unit_test(test_overrides_and_round_trip),
         cmocka_unit_test(test_bad_configs_are_refused),
         cmocka_unit_test(test_unparsable_file),
+        cmocka_unit_test(test_syntax_error_near_control_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
