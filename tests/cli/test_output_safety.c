@@ -2,11 +2,13 @@
  *
  * For `extract`, `compare`, `train` and `generate`: a full device (/dev/full, directly
  * or behind a symlink where an output file goes), a folder that cannot be written and a
- * path through a regular file each end with exit status 1 and one clear line on stderr,
- * and leave no temporary behind; SIGINT in the middle of a long extract kills the run, removes the
- * temporaries and leaves the previous packets.csv/flows.csv byte for byte as they were;
- * the same for a model during `train` and a capture during `generate`. */
+ * path through a regular file each end with exit status 1 and one clear line on stderr
+ * (with the reason where the system gives one, e.g. "No space left on device"), and
+ * leave no temporary behind; SIGINT in the middle of a long extract kills the run,
+ * removes the temporaries and leaves the previous packets.csv/flows.csv byte for byte as
+ * they were; the same for a model during `train` and a capture during `generate`. */
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -86,6 +88,18 @@ static void expect_failure(const char *cmd_args, const char *what)
     assert_one_clear_line(log, what);
 }
 
+/* As expect_failure, and the line also gives the reason, e.g. strerror(ENOSPC). */
+static void expect_failure_because(const char *cmd_args, const char *what, const char *why)
+{
+    expect_failure(cmd_args, what);
+    assert_one_clear_line(ng_test_tmp("stderr.txt"), why);
+}
+
+static const char *no_space(void)
+{
+    return strerror(ENOSPC);
+}
+
 /* ---- extract ---- */
 
 static void extract_into_unusable_folders(void **state)
@@ -131,15 +145,17 @@ static void compare_onto_a_full_device(void **state)
 {
     char args[8192];
     snprintf(args, sizeof args, "compare '%s' '%s' --json /dev/full", tiny(), tiny());
-    expect_failure(args, "/dev/full");
+    expect_failure_because(args, "/dev/full: writing JSON failed", no_space());
     snprintf(args, sizeof args, "compare '%s' '%s' --html /dev/full", tiny(), tiny());
-    expect_failure(args, "/dev/full");
-    /* Standard output on a full device. */
+    expect_failure_because(args, "/dev/full", no_space());
+    /* Standard output on a full device: called so, not "-", and the reason given. */
     const char *log = ng_test_tmp("stdout-full.txt");
     int rc = ng_test_run("'%s' -q compare '%s' '%s' --json - >/dev/full 2>'%s'", necstgen(),
                          tiny(), tiny(), log);
     assert_int_equal(rc, 1);
-    assert_last_line(log, "necstgen compare: ", "JSON");
+    char why[256];
+    snprintf(why, sizeof why, "standard output: writing JSON failed: %s", no_space());
+    assert_last_line(log, "necstgen compare: ", why);
 }
 
 static void compare_into_unusable_folders(void **state)
@@ -267,7 +283,7 @@ static void train_onto_unusable_outputs(void **state)
 {
     char args[8192];
     snprintf(args, sizeof args, "train '%s' --epochs 1 -o /dev/full", tiny());
-    expect_failure(args, "/dev/full");
+    expect_failure_because(args, "/dev/full: write failed", no_space());
     snprintf(args, sizeof args, "train '%s' --epochs 1 -o /proc/self/model.ngm", tiny());
     expect_failure(args, "model.ngm");
     const char *file = ng_test_tmp("plain3");
