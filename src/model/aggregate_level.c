@@ -73,11 +73,17 @@ static void train_span(ng_aggregate *a, const ng_dataset *ds)
             first = ds->flows[i].start_ns;
         if (ds->flows[i].last_ns > last)
             last = ds->flows[i].last_ns;
-        a->class_flows[ds->flows[i].app_class < NG_APP_COUNT ? ds->flows[i].app_class : 0]++;
     }
-    a->n_flows = ds->n_flows;
     a->train_start_ns = first;
     a->train_duration_ns = last > first ? ng_ts_gap(last, first) : 0;
+}
+
+static void count_classes(ng_aggregate *a, const ng_dataset *arrivals)
+{
+    for (size_t i = 0; i < arrivals->n_flows; i++)
+        a->class_flows[arrivals->flows[i].app_class < NG_APP_COUNT ? arrivals->flows[i].app_class
+                                                                   : 0]++;
+    a->n_flows = arrivals->n_flows;
 }
 
 static ng_status train_stats(ng_aggregate *a, const ng_dataset *ds, ng_error *err)
@@ -94,20 +100,60 @@ static ng_status train_stats(ng_aggregate *a, const ng_dataset *ds, ng_error *er
     return NG_OK;
 }
 
+/* The flows that are not carried, as a dataset of flow records only (no packets: the
+ * shapes and arrivals read none). Every flow when all are carried. */
+static ng_status arrival_flows(const ng_dataset *ds, const bool *carried, ng_dataset *out,
+                               ng_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->flows = malloc((ds->n_flows ? ds->n_flows : 1) * sizeof *out->flows);
+    if (!out->flows)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    for (size_t i = 0; i < ds->n_flows; i++)
+        if (!carried[i])
+            out->flows[out->n_flows++] = ds->flows[i];
+    if (out->n_flows == 0) {
+        memcpy(out->flows, ds->flows, ds->n_flows * sizeof *out->flows);
+        out->n_flows = ds->n_flows;
+    }
+    return NG_OK;
+}
+
+static ng_status train_levels(ng_aggregate *a, const ng_dataset *ds, const ng_dataset *arr,
+                              const bool *carried, const ng_train_config *cfg, ng_error *err)
+{
+    count_classes(a, arr);
+    ng_status st = train_stats(a, ds, err);
+    if (!st)
+        st = ng_flow_shapes_train(&a->shapes, arr, cfg->aggregate.k_max, cfg->seed ^ 0x5ea9e, err);
+    if (!st)
+        st = ng_arrivals_train(&a->arrivals, arr, a->train_duration_ns, cfg->aggregate.gap_k_max,
+                               cfg->aggregate.ngram_order, cfg->seed ^ 0x6a9, err);
+    if (!st)
+        st = ng_endpoints_train(&a->endpoints, ds, arr->n_flows < ds->n_flows ? carried : NULL,
+                                err);
+    if (!st)
+        st = ng_header_habits_train(a->habits, ds, err);
+    if (!st)
+        st = ng_carried_train(&a->carried, ds, carried, a->train_start_ns, a->train_duration_ns,
+                              &a->endpoints, err);
+    return st;
+}
+
 static ng_status train_parts(ng_aggregate *a, const ng_dataset *ds, const ng_train_config *cfg,
                              ng_error *err)
 {
     train_span(a, ds);
-    ng_status st = train_stats(a, ds, err);
+    bool *carried = calloc(ds->n_flows, sizeof *carried);
+    if (!carried)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    ng_carried_mark(ds, a->train_duration_ns, carried);
+    ng_dataset arr;
+    ng_status st = arrival_flows(ds, carried, &arr, err);
     if (!st)
-        st = ng_flow_shapes_train(&a->shapes, ds, cfg->aggregate.k_max, cfg->seed ^ 0x5ea9e, err);
-    if (!st)
-        st = ng_arrivals_train(&a->arrivals, ds, cfg->aggregate.gap_k_max,
-                               cfg->aggregate.ngram_order, cfg->seed ^ 0x6a9, err);
-    if (!st)
-        st = ng_endpoints_train(&a->endpoints, ds, err);
-    if (!st)
-        st = ng_header_habits_train(a->habits, ds, err);
+        st = train_levels(a, ds, &arr, carried, cfg, err);
+    free(arr.flows);
+    free(carried);
     return st;
 }
 
@@ -138,6 +184,7 @@ void ng_aggregate_free(ng_aggregate *a)
     ng_arrivals_free(&a->arrivals);
     ng_endpoints_free(&a->endpoints);
     ng_header_habits_free(a->habits);
+    ng_carried_free(&a->carried);
     json_decref(a->stats);
     free(a);
 }
@@ -146,11 +193,21 @@ void ng_aggregate_free(ng_aggregate *a)
 
 int64_t ng_aggregate_train_start_ns(const ng_aggregate *a) { return a->train_start_ns; }
 int64_t ng_aggregate_train_duration_ns(const ng_aggregate *a) { return a->train_duration_ns; }
-uint64_t ng_aggregate_train_flows(const ng_aggregate *a) { return a->n_flows; }
+/* The arrivals' flows and the carried streams (which are also the arrivals' when all
+ * flows are carried). */
+uint64_t ng_aggregate_train_flows(const ng_aggregate *a)
+{
+    return a->carried.only ? a->n_flows : a->n_flows + a->carried.n;
+}
 
 uint64_t ng_aggregate_class_flows(const ng_aggregate *a, uint8_t app_class)
 {
-    return app_class < NG_APP_COUNT ? a->class_flows[app_class] : 0;
+    if (app_class >= NG_APP_COUNT)
+        return 0;
+    uint64_t n = a->class_flows[app_class];
+    for (size_t i = 0; i < a->carried.n && !a->carried.only; i++)
+        n += a->carried.s[i].app_class == app_class;
+    return n;
 }
 
 const ng_header_habits *ng_aggregate_habits(const ng_aggregate *a, uint8_t app_class)
@@ -187,6 +244,10 @@ static json_t *section_json(const ng_aggregate *a)
     if (s && endpoints)
         json_object_update(s, endpoints);
     json_decref(endpoints);
+    json_t *carried = ng_carried_to_json(&a->carried);
+    if (s && carried)
+        json_object_set(s, "carried", carried);
+    json_decref(carried);
     return s;
 }
 
@@ -297,6 +358,9 @@ static ng_status load_section(ng_aggregate *a, const json_t *section, const ng_m
         st = ng_arrivals_load(&a->arrivals, json_object_get(section, "arrivals"), m, err);
     if (!st)
         st = load_classes(a, json_object_get(section, "classes"), m, err);
+    if (!st)
+        st = ng_carried_from_json(&a->carried, json_object_get(section, "carried"),
+                                  &a->endpoints, where, err);
     return st;
 }
 
@@ -349,9 +413,10 @@ static json_t *shapes_summary(const ng_aggregate *a, uint8_t cls)
 static json_t *class_summary(const ng_aggregate *a, uint8_t cls)
 {
     const ng_class_endpoints *e = &a->endpoints.cls[cls];
+    uint64_t flows = ng_aggregate_class_flows(a, cls);
     return json_pack("{s:s, s:I, s:f, s:o, s:I, s:I, s:o}", "class", ng_app_class_name(cls),
-                     "flows", (json_int_t)a->class_flows[cls], "share",
-                     (double)a->class_flows[cls] / (double)a->n_flows, "shapes",
+                     "flows", (json_int_t)flows, "share",
+                     (double)flows / (double)ng_aggregate_train_flows(a), "shapes",
                      shapes_summary(a, cls), "servers", (json_int_t)e->servers.n,
                      "clients", (json_int_t)e->clients.n, "top_server_ports",
                      top_ports_json(e, 5));
@@ -387,11 +452,11 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
 {
     json_t *classes = json_array();
     for (uint8_t c = 0; c < NG_APP_COUNT; c++)
-        if (a->class_flows[c])
+        if (ng_aggregate_class_flows(a, c))
             json_array_append_new(classes, class_summary(a, c));
     const ng_ngram *g = a->arrivals.ngram;
-    return json_pack("{s:I, s:f, s:o, s:I, s:{s:I, s:I, s:I}, s:O, s:I, s:{s:i, s:i, s:i}, s:o*}",
-                     "flows", (json_int_t)a->n_flows, "duration_s",
+    json_t *sum = json_pack("{s:I, s:f, s:o, s:I, s:{s:I, s:I, s:I}, s:O, s:I, s:{s:i, s:i, s:i}, s:o*}",
+                     "flows", (json_int_t)ng_aggregate_train_flows(a), "duration_s",
                      (double)a->train_duration_ns * 1e-9, "classes", classes, "gap_k",
                      (json_int_t)a->arrivals.gap->k, "ngram", "order",
                      (json_int_t)ng_ngram_order(g), "contexts", (json_int_t)ng_ngram_n_contexts(g),
@@ -399,4 +464,7 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
                      (json_int_t)a->endpoints.n_hosts, "ephemeral_ports", "lo",
                      a->endpoints.eph_lo, "hi", a->endpoints.eph_hi, "step",
                      a->endpoints.eph_step, "top_server_ports", top_ports_overall(a, 10));
+    if (sum)
+        json_object_set_new(sum, "carried_streams", json_integer((json_int_t)a->carried.n));
+    return sum;
 }

@@ -145,14 +145,17 @@ static double simulated_mean_gap(const ng_arrivals *a, size_t steps, uint64_t se
  * last packet): duration / n. Gaps between starts alone would ignore the time the last
  * flows still run: one 600 s FTP session has no gap at all, three Modbus sessions
  * starting within 0.1 s and lasting a minute would otherwise give a flow every 60 ms. */
-static double target_mean_gap(const ng_dataset *ds, const double *x, size_t n_gaps)
+static double target_mean_gap(const ng_dataset *ds, int64_t span_ns, const double *x,
+                              size_t n_gaps)
 {
     int64_t first = INT64_MAX, last = INT64_MIN;
     for (size_t i = 0; i < ds->n_flows; i++) {
         first = ds->flows[i].start_ns < first ? ds->flows[i].start_ns : first;
         last = ds->flows[i].last_ns > last ? ds->flows[i].last_ns : last;
     }
-    double span = last > first ? (double)ng_ts_gap(last, first) * 1e-9 : 0.0;
+    if (span_ns <= 0 && last > first)
+        span_ns = ng_ts_gap(last, first);
+    double span = span_ns > 0 ? (double)span_ns * 1e-9 : 0.0;
     if (span > 0)
         return span / (double)ds->n_flows < 1e12 ? span / (double)ds->n_flows : 1e12;
     double mean = 0;
@@ -161,10 +164,10 @@ static double target_mean_gap(const ng_dataset *ds, const double *x, size_t n_ga
     return mean > 0 ? mean : 1.0;
 }
 
-static void calibrate(ng_arrivals *a, const ng_dataset *ds, const double *x, size_t n_gaps,
-                      uint64_t seed)
+static void calibrate(ng_arrivals *a, const ng_dataset *ds, int64_t span_ns, const double *x,
+                      size_t n_gaps, uint64_t seed)
 {
-    a->mean_gap_s = target_mean_gap(ds, x, n_gaps);
+    a->mean_gap_s = target_mean_gap(ds, span_ns, x, n_gaps);
     size_t steps = 20 * n_gaps < 20000 ? 20000 : 20 * n_gaps;
     a->gap_scale = 1.0;
     double model = simulated_mean_gap(a, steps > 2000000 ? 2000000 : steps, seed);
@@ -204,8 +207,8 @@ static ng_status build_tokens(ng_arrivals *a, const ng_dataset *ds, const start_
     return st;
 }
 
-ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_max,
-                            size_t order, uint64_t seed, ng_error *err)
+ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, int64_t span_ns,
+                            size_t gap_k_max, size_t order, uint64_t seed, ng_error *err)
 {
     memset(a, 0, sizeof *a);
     if (ds->n_flows == 0)
@@ -227,7 +230,7 @@ ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_m
     if (!st)
         st = build_tokens(a, ds, ord, x, order, err);
     if (!st)
-        calibrate(a, ds, x, n - 1, seed ^ 0xca1);
+        calibrate(a, ds, span_ns, x, n - 1, seed ^ 0xca1);
     free(ord);
     free(x);
     if (st)

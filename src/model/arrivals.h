@@ -40,11 +40,13 @@ typedef struct ng_arrivals {
     ng_ngram *ngram;
     double *lo, *hi;                 /* per component: observed range of its log-gaps */
     double gap_scale;                /* calibration: target mean gap / the model's */
-    double mean_gap_s;               /* target: training duration / flows (else 1 s) */
+    double mean_gap_s;               /* target: training span / flows (else 1 s) */
 } ng_arrivals;
 
-ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, size_t gap_k_max,
-                            size_t order, uint64_t seed, ng_error *err);
+/* span_ns: the training traffic's whole span (first start to last packet), which may be
+ * longer than these flows' own when some flows are carried (carried.h); 0: theirs. */
+ng_status ng_arrivals_train(ng_arrivals *a, const ng_dataset *ds, int64_t span_ns,
+                            size_t gap_k_max, size_t order, uint64_t seed, ng_error *err);
 void ng_arrivals_free(ng_arrivals *a);
 
 /* Split a token into its gap component and its app class. */

@@ -154,12 +154,12 @@ static bool port_kept(const ng_top *ports, uint16_t port)
 }
 
 /* One pass: the range of the server ports each class did not keep. */
-static void other_port_ranges(ng_endpoints *e, const ng_dataset *ds)
+static void other_port_ranges(ng_endpoints *e, const ng_dataset *ds, const bool *skip)
 {
     bool any[NG_APP_COUNT] = {false};
     for (size_t i = 0; i < ds->n_flows; i++) {
         const ng_flow *f = &ds->flows[i];
-        if (f->is_noflow || f->app_class >= NG_APP_COUNT)
+        if (f->is_noflow || f->app_class >= NG_APP_COUNT || (skip && skip[i]))
             continue;
         ng_class_endpoints *c = &e->cls[f->app_class];
         if (port_kept(&c->server_ports, f->server_port))
@@ -192,7 +192,7 @@ static ng_status build_class(trainer *tr, uint8_t cls, ng_error *err)
     return st;
 }
 
-static ng_status count_flows(trainer *tr, const ng_dataset *ds, ng_error *err)
+static ng_status count_flows(trainer *tr, const ng_dataset *ds, const bool *skip, ng_error *err)
 {
     uint16_t *last_port = NULL;
     ng_status st = NG_OK;
@@ -209,7 +209,8 @@ static ng_status count_flows(trainer *tr, const ng_dataset *ds, ng_error *err)
         if (!last_port)
             memset(grown, 0, tr->cap * sizeof *grown);
         last_port = grown;
-        st = count_flow(tr, f, tr->flow_client[i], tr->flow_server[i], last_port, err);
+        if (!skip || !skip[i])
+            st = count_flow(tr, f, tr->flow_client[i], tr->flow_server[i], last_port, err);
     }
     free(last_port);
     return st;
@@ -253,7 +254,7 @@ static void trainer_init(trainer *tr, ng_endpoints *e)
     ng_tally_init(&tr->ttls);
 }
 
-static ng_status finish(trainer *tr, const ng_dataset *ds, ng_error *err)
+static ng_status finish(trainer *tr, const ng_dataset *ds, const bool *skip, ng_error *err)
 {
     ng_top steps;
     ng_status st = ng_tally_top(&tr->steps, 1, &steps, err);
@@ -268,11 +269,12 @@ static ng_status finish(trainer *tr, const ng_dataset *ds, ng_error *err)
     for (uint8_t cls = 0; st == NG_OK && cls < NG_APP_COUNT; cls++)
         st = build_class(tr, cls, err);
     if (!st)
-        other_port_ranges(tr->e, ds);
+        other_port_ranges(tr->e, ds, skip);
     return st;
 }
 
-ng_status ng_endpoints_train(ng_endpoints *e, const ng_dataset *ds, ng_error *err)
+ng_status ng_endpoints_train(ng_endpoints *e, const ng_dataset *ds, const bool *skip,
+                             ng_error *err)
 {
     memset(e, 0, sizeof *e);
     trainer tr;
@@ -284,13 +286,13 @@ ng_status ng_endpoints_train(ng_endpoints *e, const ng_dataset *ds, ng_error *er
                        ? NG_OK
                        : ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for hosts");
     if (!st)
-        st = count_flows(&tr, ds, err);
+        st = count_flows(&tr, ds, skip, err);
     if (!st)
         st = count_ttls(&tr, ds, err);
     if (!st)
         st = assign_host_ttls(&tr, err);
     if (!st)
-        st = finish(&tr, ds, err);
+        st = finish(&tr, ds, skip, err);
     trainer_free(&tr);
     if (st)
         ng_endpoints_free(e);
@@ -311,6 +313,22 @@ void ng_endpoints_free(ng_endpoints *e)
         ng_top_free(&k->streams);
     }
     memset(e, 0, sizeof *e);
+}
+
+bool ng_endpoints_find_host(const ng_endpoints *e, const ng_addr *addr, const uint8_t *mac,
+                            bool has_mac, uint32_t *out)
+{
+    for (size_t i = 0; i < e->n_hosts; i++) {
+        const ng_host *h = &e->hosts[i];
+        bool same = addr->family ? !memcmp(&h->addr, addr, sizeof *addr)
+                  : h->addr.family == 0 && h->has_mac == has_mac &&
+                        (!has_mac || !memcmp(h->mac, mac, 6));
+        if (same) {
+            *out = (uint32_t)i;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---- sampling ---- */

@@ -58,13 +58,19 @@ typedef struct ng_endpoints {
     ng_class_endpoints cls[NG_APP_COUNT];
 } ng_endpoints;
 
-ng_status ng_endpoints_train(ng_endpoints *e, const ng_dataset *ds, ng_error *err);
+/* skip (NULL: none) marks flows whose hosts are learned but that count in no class
+ * tally (no pair, port or stream template): the carried streams (carried.h). */
+ng_status ng_endpoints_train(ng_endpoints *e, const ng_dataset *ds, const bool *skip,
+                             ng_error *err);
 void ng_endpoints_free(ng_endpoints *e);
 
 /* Fill plan's protocol, addresses, ports, MACs and (host) TTLs for class cls.
  * port_state (n_hosts entries, zeroed at first) carries each client's port counter. */
 void ng_endpoints_sample(const ng_endpoints *e, uint8_t cls, ng_rng *rng, uint16_t *port_state,
                          ng_flow_plan *plan);
+/* The index of a host (an IP address; a non-IP station by its MAC); false if unknown. */
+bool ng_endpoints_find_host(const ng_endpoints *e, const ng_addr *addr, const uint8_t *mac,
+                            bool has_mac, uint32_t *out);
 /* True when the class has something to sample (IP flows or no-flow streams). */
 bool ng_endpoints_class_ready(const ng_endpoints *e, uint8_t cls);
 

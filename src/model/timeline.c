@@ -1,6 +1,7 @@
 /* timeline.c — generation: flow plans in start-time order (aggregate_level.h).
  *
- * Each step draws the next (gap component, class) token from the arrivals n-gram given
+ * Two sources, merged by start time: the carried streams (carried.h), planned once at
+ * the start at their fractions of the window, and the arrivals. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
  * the last `order` tokens, advances the clock by a gap from that component (divided
  * by rate_scale), and — unless the class is filtered out, in which case time still
  * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
@@ -24,15 +25,73 @@ struct ng_timeline {
     uint16_t *port_state; /* per host: its last ephemeral port */
     double elapsed_s;     /* unscaled model time since the origin */
     uint64_t tokens;      /* flows drawn, filtered ones included */
-    bool done;
+    bool done;            /* no more arrivals */
+    ng_flow_plan arrival; /* the next arrival, drawn ahead to merge with carried plans */
+    bool have_arrival;
+    ng_flow_plan *carried; /* carried plans of kept classes, by start time */
+    size_t n_carried, next_carried;
 };
+
+static bool kept(const ng_timeline_options *opt, uint8_t cls)
+{
+    return !opt->filter_classes || (cls < NG_APP_COUNT && opt->keep_class[cls]);
+}
 
 static bool any_kept_class(const ng_aggregate *a, const ng_timeline_options *opt)
 {
     for (size_t c = 0; c < NG_APP_COUNT; c++)
-        if (opt->keep_class[c] && a->class_flows[c])
+        if (opt->keep_class[c] && a->class_flows[c] && !a->carried.only)
+            return true;
+    for (size_t i = 0; i < a->carried.n; i++)
+        if (kept(opt, a->carried.s[i].app_class))
             return true;
     return false;
+}
+
+static int by_start_ns(const void *x, const void *y)
+{
+    const ng_flow_plan *a = x, *b = y;
+    if (a->start_ns != b->start_ns)
+        return a->start_ns < b->start_ns ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id; /* id: the stream's index until emitted */
+}
+
+/* TTLs the hosts do not have (a host that never sent): the class's habits. */
+static void fill_ttls(const ng_aggregate *a, ng_rng *rng, ng_flow_plan *plan)
+{
+    uint8_t cls = plan->app_class;
+    if (plan->ip_version && !plan->client_ttl)
+        plan->client_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_C2S, rng, 64);
+    if (plan->ip_version && !plan->server_ttl)
+        plan->server_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_S2C, rng, 64);
+}
+
+/* The carried streams of kept classes, planned over the window: the requested duration,
+ * else the training span compressed by the rate scale. Their TTL draws use a stream of
+ * their own, so the arrivals are the same draws as without them. */
+static ng_status plan_carried(ng_timeline *t, ng_error *err)
+{
+    const ng_aggregate *a = t->a;
+    if (a->carried.n == 0)
+        return NG_OK;
+    t->carried = calloc(a->carried.n, sizeof *t->carried);
+    if (!t->carried)
+        return ng_fail(err, NG_ENOMEM, "timeline: out of memory");
+    double window = t->opt.duration_ns > 0 ? (double)t->opt.duration_ns
+                                            : (double)a->train_duration_ns / t->opt.rate_scale;
+    ng_rng rng;
+    ng_rng_stream(&rng, t->opt.seed, 0xca7717ed);
+    for (size_t i = 0; i < a->carried.n; i++) {
+        if (!kept(&t->opt, a->carried.s[i].app_class))
+            continue;
+        ng_flow_plan *p = &t->carried[t->n_carried++];
+        ng_carried_plan(&a->carried, i, &a->endpoints, a->train_duration_ns, t->opt.start_ns,
+                        window, p);
+        fill_ttls(a, &rng, p);
+        p->id = i;
+    }
+    qsort(t->carried, t->n_carried, sizeof *t->carried, by_start_ns);
+    return NG_OK;
 }
 
 ng_status ng_timeline_new(const ng_aggregate *a, const ng_timeline_options *opt,
@@ -56,6 +115,12 @@ ng_status ng_timeline_new(const ng_aggregate *a, const ng_timeline_options *opt,
     t->opt = *opt;
     ng_rng_seed(&t->rng, opt->seed);
     t->now_ns = opt->start_ns;
+    t->done = a->carried.only;
+    ng_status st = plan_carried(t, err);
+    if (st) {
+        ng_timeline_free(t);
+        return st;
+    }
     *out = t;
     return NG_OK;
 }
@@ -65,6 +130,7 @@ void ng_timeline_free(ng_timeline *t)
     if (!t)
         return;
     free(t->port_state);
+    free(t->carried);
     free(t);
 }
 
@@ -134,22 +200,17 @@ static void plan_flow(ng_timeline *t, uint8_t cls, ng_flow_plan *plan)
 {
     const ng_aggregate *a = t->a;
     memset(plan, 0, sizeof *plan);
-    plan->id = t->next_id++;
     plan->start_ns = t->now_ns;
     plan->app_class = cls;
     ng_endpoints_sample(&a->endpoints, cls, &t->rng, t->port_state, plan);
     ng_flow_shapes_sample(&a->shapes, &t->rng, plan); /* by (class, kind) */
-    if (plan->ip_version && !plan->client_ttl)
-        plan->client_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_C2S, &t->rng, 64);
-    if (plan->ip_version && !plan->server_ttl)
-        plan->server_ttl = ng_header_habits_sample_ttl(&a->habits[cls], NG_DIR_S2C, &t->rng, 64);
+    fill_ttls(a, &t->rng, plan);
 }
 
-bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
+/* The next arrival of a kept class; false when there is none before the end. */
+static bool next_arrival(ng_timeline *t, ng_flow_plan *plan)
 {
     while (!t->done) {
-        if (t->opt.max_flows && t->next_id >= t->opt.max_flows)
-            break;
         uint32_t token = ng_ngram_sample(t->a->arrivals.ngram, t->history, t->n_history, &t->rng);
         remember(t, token);
         size_t component;
@@ -164,4 +225,24 @@ bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
     }
     t->done = true;
     return false;
+}
+
+bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
+{
+    if (t->opt.max_flows && t->next_id >= t->opt.max_flows)
+        return false;
+    if (!t->have_arrival)
+        t->have_arrival = next_arrival(t, &t->arrival);
+    bool carried = t->next_carried < t->n_carried &&
+                   (!t->have_arrival || t->carried[t->next_carried].start_ns <= t->arrival.start_ns);
+    if (carried) {
+        *plan = t->carried[t->next_carried++];
+    } else if (t->have_arrival) {
+        *plan = t->arrival;
+        t->have_arrival = false;
+    } else {
+        return false;
+    }
+    plan->id = t->next_id++;
+    return true;
 }

@@ -1,7 +1,9 @@
 /* test_aggregate_level.c — the aggregate level on real traffic (DARPA 1999 Monday):
  * a timeline over the training duration has the real flow count (±20%), class mix and
  * server ports (JSD ≤ 0.05), flow packets/bytes/duration (KS ≤ 0.10) and
- * flows-per-second series (KS ≤ 0.15); the model file round-trips byte for byte; the
+ * flows-per-second series (KS ≤ 0.15); the streams running through the whole capture are
+ * planned in every timeline at their real place, scaled with the window; the model file
+ * round-trips byte for byte; the
  * same seed gives the same timeline; the timeline keeps its contract (ids, order,
  * duration, max_flows, class filter, rate scale); tiny data (one flow, only UDP, only
  * non-IP frames) works; damaged headers are refused naming the key. */
@@ -279,6 +281,75 @@ static void test_darpa_flows_per_second(void **state)
     free(real);
 }
 
+/* A plan that is the carried stream of real flow f: same class, protocol, endpoints. */
+static bool plan_is_flow(const ng_flow_plan *p, const ng_flow *f)
+{
+    return p->app_class == f->app_class && p->is_noflow == f->is_noflow &&
+           p->ip_proto == f->ip_proto && !memcmp(&p->client, &f->client, sizeof f->client) &&
+           !memcmp(&p->server, &f->server, sizeof f->server) &&
+           p->client_port == f->client_port && p->server_port == f->server_port &&
+           (!f->has_mac || !memcmp(p->client_mac, f->client_mac, 6));
+}
+
+/* Streams through the whole capture (LLC keep-alives, ARP, RIP, NTP...) are background,
+ * not arrivals: every timeline plans each flow that lasts ≥ half the span at its real
+ * start, with its real packets and duration; a window twice as long doubles them. The
+ * background's packets (flows lasting ≥ half the span) per timeline: real 1662 on Monday;
+ * drawn as arrivals they were 0 to ~900 depending on the seed. */
+static void test_darpa_carried_streams(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    const ng_dataset *ds = &darpa.ds;
+    int64_t span = ng_aggregate_train_duration_ns(darpa.a), origin = ng_aggregate_train_start_ns(darpa.a);
+    size_t n_long = 0;
+    double real_packets = 0;
+    for (size_t i = 0; i < ds->n_flows; i++)
+        if ((double)(ds->flows[i].last_ns - ds->flows[i].start_ns) >= 0.5 * (double)span) {
+            n_long++;
+            real_packets += (double)ng_flow_packets(&ds->flows[i]);
+        }
+    assert_true(n_long >= 4);
+    for (int window = 1; window <= 2; window++) {
+        for (uint64_t seed = 1; seed <= 5; seed++) {
+            ng_timeline_options o = options(darpa.a, seed);
+            o.duration_ns = window * span;
+            size_t n, found = 0;
+            double packets = 0;
+            ng_flow_plan *plans = run(darpa.a, &o, &n);
+            for (size_t i = 0; i < ds->n_flows; i++) {
+                const ng_flow *f = &ds->flows[i];
+                double dur = (double)(f->last_ns - f->start_ns);
+                if (dur < 0.5 * (double)span)
+                    continue;
+                for (size_t j = 0; j < n; j++) {
+                    const ng_flow_plan *p = &plans[j];
+                    double offset = (double)(p->start_ns - origin);
+                    if (!plan_is_flow(p, f) ||
+                        fabs(offset - window * (double)(f->start_ns - origin)) > 2.0 ||
+                        fabs((double)p->target_duration_ns - window * dur) > 2.0)
+                        continue;
+                    double want = 1.0 + window * ((double)ng_flow_packets(f) - 1.0);
+                    assert_true(fabs((double)p->target_packets - want) <= 1.0);
+                    packets += p->target_packets;
+                    found++;
+                    break;
+                }
+            }
+            if (seed == 1)
+                print_message("window %d x span: %zu of %zu long streams planned in place, "
+                              "%.0f packets (real %.0f over one span)\n",
+                              window, found, n_long, packets, real_packets);
+            assert_int_equal(found, n_long);
+            assert_true(fabs(packets - window * real_packets) <= (double)n_long * window);
+            free(plans);
+        }
+    }
+}
+
 static void test_darpa_round_trip_and_determinism(void **state)
 {
     (void)state;
@@ -443,6 +514,14 @@ static void unknown_arrival_class(json_t *agg)
     json_array_set_new(cls, 0, json_string("nonsense"));
 }
 
+static json_t *carried0(json_t *agg)
+{
+    return json_array_get(json_object_get(json_object_get(agg, "carried"), "streams"), 0);
+}
+static void bad_carried_host(json_t *agg) { json_object_set_new(carried0(agg), "client", json_integer(1 << 20)); }
+static void bad_carried_cover(json_t *agg) { json_object_set_new(carried0(agg), "cover", json_real(1.5)); }
+static void bad_carried_kind(json_t *agg) { json_object_set_new(carried0(agg), "kind", json_integer(1)); }
+
 static void test_damaged_headers_refused(void **state)
 {
     (void)state;
@@ -461,7 +540,8 @@ static void test_damaged_headers_refused(void **state)
         {neg_flows, "'flows'"},       {bad_class, "'class'"},   {bad_host, "servers"},
         {neg_count, "server_ports"},  {bad_ngram_ctx, "context 0"}, {bad_vocab, "vocab"},
         {bad_k, "k = "},              {missing_stats, "'stats'"}, {bad_start_end, "start_end"},
-        {unknown_arrival_class, "arrivals"},
+        {unknown_arrival_class, "arrivals"}, {bad_carried_host, "carried.streams[0]"},
+        {bad_carried_cover, "'cover'"},       {bad_carried_kind, "'kind'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *saved = json_deep_copy(json_object_get(m->header, "aggregate"));
@@ -673,8 +753,10 @@ static void test_tiny_only_non_ip(void **state)
     check_tiny(f, 6);
 }
 
-/* Every flow starts at the same instant and runs 100 s: the gaps are all 0, yet the
- * clock must advance and the rate must be 5 flows per 500 s. */
+/* Every flow starts at the same instant and runs through the whole 500 s (three Modbus
+ * sessions of an ICS capture): all are carried, so every timeline has exactly these 5
+ * flows, at the origin, lasting the whole window — drawn as arrivals they started at
+ * random moments and the end of the window cut them. */
 static void test_tiny_simultaneous_starts(void **state)
 {
     (void)state;
@@ -695,11 +777,16 @@ static void test_tiny_simultaneous_starts(void **state)
     for (uint64_t seed = 1; seed <= 40; seed++) {
         ng_timeline_options o = options(a, seed);
         size_t n;
-        free(run(a, &o, &n));
+        ng_flow_plan *plans = run(a, &o, &n);
+        assert_int_equal(n, 5);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(plans[i].start_ns, o.start_ns);
+            assert_int_equal(plans[i].target_duration_ns, o.duration_ns);
+        }
+        free(plans);
         total += (double)n;
     }
     print_message("simultaneous starts: %.2f flows per 500 s timeline (real 5)\n", total / 40);
-    assert_true(total / 40 >= 4.0 && total / 40 <= 6.0);
     ng_aggregate_free(a);
     ng_dataset_free(&ds);
 }
@@ -734,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_darpa_counts_mix_ports),
         cmocka_unit_test(test_darpa_flow_shapes),
         cmocka_unit_test(test_darpa_flows_per_second),
+        cmocka_unit_test(test_darpa_carried_streams),
         cmocka_unit_test(test_darpa_round_trip_and_determinism),
         cmocka_unit_test(test_darpa_timeline_contract),
         cmocka_unit_test(test_damaged_headers_refused),
