@@ -23,7 +23,7 @@ typedef struct ng_packet_level_config {
     size_t batch;
     float learning_rate;
     size_t k_min, k_max;    /* GMM components searched by BIC over the latent space */
-    size_t gmm_max_points;  /* latent points sampled for the GMM fit (speed bound) */
+    size_t gmm_max_points;  /* latent points sampled for the GMM fit (speed bound); 0 = all */
     size_t size_vocab;      /* exact payload sizes kept as categories */
 } ng_packet_level_config;
 
@@ -44,13 +44,17 @@ typedef struct ng_aggregate_config {
     size_t ngram_order;     /* context length of the arrival sequence model */
 } ng_aggregate_config;
 
+/* The largest seed and max_packets: the model records them as JSON integers, which are
+ * signed 64-bit, so every accepted value is recorded exactly and read back the same. */
+#define NG_TRAIN_CONFIG_U64_MAX ((uint64_t)INT64_MAX)
+
 typedef struct ng_train_config {
-    uint64_t seed;
+    uint64_t seed;              /* 0 .. NG_TRAIN_CONFIG_U64_MAX */
     double validation_fraction; /* of flows, held out for early stopping */
     size_t patience;            /* epochs without validation improvement before stopping */
     float max_grad_norm;
     double flow_timeout_s;
-    uint64_t max_packets;       /* 0 = all */
+    uint64_t max_packets;       /* 0 = all; at most NG_TRAIN_CONFIG_U64_MAX */
     bool keep_class[NG_APP_COUNT];
     bool filter_classes;        /* --app given */
     ng_packet_level_config packet;
@@ -66,6 +70,9 @@ ng_status ng_train_config_apply_json(ng_train_config *cfg, const json_t *obj, co
 ng_status ng_train_config_load_file(ng_train_config *cfg, const char *path, ng_error *err);
 /* Check ranges and consistency (e.g. k_min <= k_max, fractions in [0, 0.5]). */
 ng_status ng_train_config_check(const ng_train_config *cfg, ng_error *err);
+/* The allowed range of the integer setting `key` ("seed", "packet.latent"), for
+ * checking a command-line flag before it is applied; false when `key` is not one. */
+bool ng_train_config_int_range(const char *key, uint64_t *min, uint64_t *max);
 /* The whole configuration as a new JSON object (same keys as the config file). */
 json_t *ng_train_config_to_json(const ng_train_config *cfg);
 
