@@ -102,7 +102,7 @@ ng_status ng_model_train(const char *const *paths, size_t n, const ng_train_conf
     memset(&opt, 0, sizeof opt);
     opt.extract.timeout_ns = (int64_t)(cfg->flow_timeout_s * 1e9);
     opt.extract.max_packets = cfg->max_packets;
-    opt.extract.progress = true;
+    opt.extract.progress = ng_log_get_level() >= NG_LOG_INFO; /* -q hides it */
     opt.filter_classes = cfg->filter_classes;
     memcpy(opt.keep_class, cfg->keep_class, sizeof opt.keep_class);
     ng_dataset ds;
