@@ -63,18 +63,25 @@ double ng_mdn_nll_loss(const float *pred, size_t ld_pred, const float *target,
     return total;
 }
 
+/* Component weights exp(a_j - max a): kept in w when m fits, else recomputed. */
+#define MDN_SAMPLE_KEEP 16
+
 double ng_mdn_sample(const float *pred, size_t m, ng_rng *rng)
 {
     float maxv = pred[0];
     for (size_t j = 1; j < m; j++)
         maxv = pred[j] > maxv ? pred[j] : maxv;
-    double sum = 0.0;
-    for (size_t j = 0; j < m; j++)
-        sum += exp((double)(pred[j] - maxv));
+    double w[MDN_SAMPLE_KEEP], sum = 0.0;
+    for (size_t j = 0; j < m; j++) {
+        double e = exp((double)(pred[j] - maxv));
+        if (j < MDN_SAMPLE_KEEP)
+            w[j] = e;
+        sum += e;
+    }
     double u = ng_rng_uniform(rng) * sum, acc = 0.0;
     size_t pick = m - 1;
     for (size_t j = 0; j < m; j++) {
-        acc += exp((double)(pred[j] - maxv));
+        acc += j < MDN_SAMPLE_KEEP ? w[j] : exp((double)(pred[j] - maxv));
         if (u < acc) {
             pick = j;
             break;
