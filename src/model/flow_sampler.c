@@ -61,13 +61,36 @@ static ng_status reserve(ng_flow_sampler *s, const ng_flow_level *fl, ng_error *
     return NG_OK;
 }
 
-/* g += scale * table[row]; G (= 4H) is a multiple of 4: 4-lane vector code. */
-static void add_row(float *restrict g, const float *restrict table, size_t row, float scale,
-                    size_t G)
+/* z += table[row] (head 2's direction and flags columns). */
+static void add_row(float *z, const float *table, size_t row, size_t pad)
 {
-    const float *restrict r = table + row * G;
-    for (size_t j = 0; j < G; j += 4)
-        ng_v4f_store(g + j, ng_v4f_load(g + j) + scale * ng_v4f_load(r + j));
+    const float one = 1.0f;
+    const uint32_t r = (uint32_t)row;
+    ng_row_combine_sparse(z, &one, &r, 1, table, pad, pad);
+}
+
+/* The rows of in_proj_t that an input selects, with their scales, added to gates g in
+ * one pass (nn/row_combine.h's sparse form) whenever the list fills up and at the end. */
+#define INPUT_ROWS_CAP 16
+
+typedef struct input_rows {
+    uint32_t row[INPUT_ROWS_CAP];
+    float x[INPUT_ROWS_CAP];
+    size_t n;
+} input_rows;
+
+static void input_rows_flush(const ng_flow_level *fl, input_rows *in, float *g)
+{
+    ng_row_combine_sparse(g, in->x, in->row, in->n, fl->in_proj_t, fl->gates_pad,
+                          fl->gates_pad);
+    in->n = 0;
+}
+
+static void input_row(const ng_flow_level *fl, input_rows *in, size_t row, float x, float *g)
+{
+    if (in->n == INPUT_ROWS_CAP)
+        input_rows_flush(fl, in, g);
+    in->row[in->n] = (uint32_t)row, in->x[in->n] = x, in->n++;
 }
 
 static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan, float *g,
@@ -75,18 +98,19 @@ static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan
 {
     const ng_flow_net *net = &fl->net;
     const ng_flow_codec *c = &net->codec;
-    size_t G = fl->gates_pad;
     ng_flow_condition cond;
     ng_flow_condition_of_plan(plan, &cond);
     memset(x, 0, c->input_size * sizeof *x);
     ng_flow_codec_encode_condition(c, &cond, x);
-    memset(g, 0, G * sizeof *g);
+    memset(g, 0, fl->gates_pad * sizeof *g);
     memcpy(g, ng_params_data(&net->params, net->lstm.bias[0]), 4 * net->hidden * sizeof *g);
+    input_rows in = {.n = 0};
     for (size_t i = c->in_class; i < c->in_dir; i++)
         if (x[i] != 0.0f)
-            add_row(g, fl->in_proj_t, i, x[i], G);
+            input_row(fl, &in, i, x[i], g);
     for (size_t i = c->in_targets; i < c->in_targets + 3; i++)
-        add_row(g, fl->in_proj_t, i, x[i], G);
+        input_row(fl, &in, i, x[i], g);
+    input_rows_flush(fl, &in, g);
 }
 
 static bool sample_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out);
@@ -192,41 +216,29 @@ static void encode_progress(const ng_flow_level *fl, uint32_t t, uint32_t target
     x[2] = (float)(1.0 / (1.0 + remaining));
 }
 
-/* The rows of in_proj_t that this step's input selects, with their scales. */
-typedef struct input_rows {
-    uint32_t row[6 + NG_FLOW_PROGRESS_FEATURES];
-    float x[6 + NG_FLOW_PROGRESS_FEATURES];
-    size_t n;
-} input_rows;
-
-static void input_row(input_rows *in, size_t row, float x)
-{
-    in->row[in->n] = (uint32_t)row, in->x[in->n] = x, in->n++;
-}
-
 /* Layer 0's gate pre-activations for the current step, before h W_hh^T: the flow's
  * constant part, then the rows of the previous packet's one-hot codes and scalars and of
  * the progress features, in one pass over the gates. */
 static void input_gates(const ng_flow_level *fl, const ng_flow_sampler *s, float *g)
 {
     const ng_flow_codec *c = &fl->net.codec;
+    memcpy(g, s->cond_gates, fl->gates_pad * sizeof *g);
     input_rows in = {.n = 0};
     if (!s->emitted) {
-        input_row(&in, c->in_cluster + c->k, 1.0f);
+        input_row(fl, &in, c->in_cluster + c->k, 1.0f, g);
     } else {
-        input_row(&in, c->in_cluster + s->prev.cluster, 1.0f);
-        input_row(&in, c->in_flags + s->prev.flag_idx, 1.0f);
+        input_row(fl, &in, c->in_cluster + s->prev.cluster, 1.0f, g);
+        input_row(fl, &in, c->in_flags + s->prev.flag_idx, 1.0f, g);
         if (s->prev.dir)
-            input_row(&in, c->in_dir, 1.0f);
-        input_row(&in, c->in_iat, s->prev.iat_z);
-        input_row(&in, c->in_payload, s->prev.payload_z);
+            input_row(fl, &in, c->in_dir, 1.0f, g);
+        input_row(fl, &in, c->in_iat, s->prev.iat_z, g);
+        input_row(fl, &in, c->in_payload, s->prev.payload_z, g);
     }
     float progress[NG_FLOW_PROGRESS_FEATURES];
     encode_progress(fl, s->emitted, s->target, progress);
     for (size_t i = 0; i < NG_FLOW_PROGRESS_FEATURES; i++)
-        input_row(&in, c->in_progress + i, progress[i]);
-    memcpy(g, s->cond_gates, fl->gates_pad * sizeof *g);
-    ng_row_combine_sparse(g, in.x, in.row, in.n, fl->in_proj_t, fl->gates_pad, fl->gates_pad);
+        input_row(fl, &in, c->in_progress + i, progress[i], g);
+    input_rows_flush(fl, &in, g);
 }
 
 static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
@@ -313,6 +325,13 @@ static uint8_t sample_flags(const ng_flow_level *fl, bool tcp, float *z, ng_rng 
     return (uint8_t)c->flags.values[*idx];
 }
 
+/* Direction 1 with probability softmax(z)[1] = 1 / (1 + e^(z0 - z1)). */
+static uint8_t draw_direction(const float *z, ng_rng *rng)
+{
+    double p1 = 1.0 / (1.0 + (double)ng_fast_expf(z[0] - z[1]));
+    return ng_rng_uniform(rng) < p1 ? 1 : 0;
+}
+
 /* Packets the flow has after the one being drawn (UINT32_MAX without a target). */
 static uint32_t remaining_after(const ng_flow_sampler *s)
 {
@@ -331,10 +350,10 @@ static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_p
     float *z = s->logits + fl->head1_pad;
     head2_outputs(fl, s, cluster, z);
     *t = (ng_flow_token){.cluster = cluster};
-    t->dir = (uint8_t)ng_categorical_sample(z + c->out_dir, 2, NO_EXCLUDE, &s->rng);
-    add_row(z, fl->dir_t, t->dir, 1.0f, fl->head2_pad);
+    t->dir = draw_direction(z + c->out_dir, &s->rng);
+    add_row(z, fl->dir_t, t->dir, fl->head2_pad);
     out->tcp_flags = sample_flags(fl, s->tcp, z, &s->rng, &t->flag_idx);
-    add_row(z, fl->flags_t, t->flag_idx, 1.0f, fl->head2_pad);
+    add_row(z, fl->flags_t, t->flag_idx, fl->head2_pad);
     out->payload_len = sample_payload(fl, z, &s->rng, &t->size_idx, &t->payload_z);
     out->iat_ns = 0;
     if (s->emitted) {

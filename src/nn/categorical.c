@@ -35,27 +35,40 @@ typedef int32_t v8i __attribute__((vector_size(32)));
         out = p * (v8f)bits;                                                             \
     } while (0)
 
-/* max of z[0..n), then z[i] = exp(z[i] - max), then the sum (lanes added in a fixed
- * order, then the tail). */
+/* max of z[0..n), then z[i] = exp(z[i] - max) and their sum. Every entry, the tail
+ * too, goes through the 8-lane exp (the tail in a local block padded with the maximum,
+ * whose lanes are masked out of the sum); the lanes of the sum are added in a fixed order. */
 #define WEIGHTS_BODY                                                                     \
-    size_t full = n / 8 * 8;                                                             \
-    float m = z[0];                                                                      \
-    for (size_t i = 1; i < n; i++)                                                       \
-        m = z[i] > m ? z[i] : m;                                                         \
-    v8f shift = V8(m), acc = V8(0.0f);                                                   \
+    size_t full = n / 8 * 8, tail = n - full;                                            \
+    v8f vmax = V8(z[0]);                                                                 \
     for (size_t i = 0; i < full; i += 8) {                                               \
-        v8f v, e;                                                                        \
+        v8f v;                                                                           \
+        memcpy(&v, z + i, sizeof v);                                                     \
+        vmax = (v8f)(((v8i)(v > vmax) & (v8i)v) | (~(v8i)(v > vmax) & (v8i)vmax));       \
+    }                                                                                    \
+    float m = vmax[0];                                                                   \
+    for (int l = 1; l < 8; l++)                                                          \
+        m = vmax[l] > m ? vmax[l] : m;                                                   \
+    for (size_t i = full; i < n; i++)                                                    \
+        m = z[i] > m ? z[i] : m;                                                         \
+    v8f shift = V8(m), acc = V8(0.0f), e;                                                \
+    for (size_t i = 0; i < full; i += 8) {                                               \
+        v8f v;                                                                           \
         memcpy(&v, z + i, sizeof v);                                                     \
         EXP8(v - shift, e);                                                              \
         memcpy(z + i, &e, sizeof e);                                                     \
         acc += e;                                                                        \
     }                                                                                    \
-    float sum = ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])); \
-    for (size_t i = full; i < n; i++) {                                                  \
-        z[i] = ng_fast_expf(z[i] - m);                                                   \
-        sum += z[i];                                                                     \
+    if (tail) {                                                                          \
+        v8f v = shift;                                                                   \
+        memcpy(&v, z + full, tail * sizeof(float));                                      \
+        EXP8(v - shift, e);                                                              \
+        memcpy(z + full, &e, tail * sizeof(float));                                      \
+        const v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};                                       \
+        v8i keep = lane < (v8i)V8((int32_t)tail);                                        \
+        acc += (v8f)(keep & (v8i)e);                                                     \
     }                                                                                    \
-    return sum;
+    return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 
 __attribute__((target("avx2"))) static float weights_avx2(float *z, size_t n)
 {
