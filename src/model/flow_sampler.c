@@ -369,7 +369,7 @@ static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_p
 /* The next packet straight from the model. */
 static bool sample_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out)
 {
-    if (!s->memory || s->ended || flow_is_over(s) || s->mirror.closed) {
+    if (!s->memory || s->ended || flow_is_over(s) || (s->mirror.closed && !s->stepwise)) {
         s->ended = true;
         return false;
     }

@@ -72,7 +72,8 @@ typedef struct ng_flow_sampler {
     ng_packet_proposal *ahead;
     uint32_t n_ahead, pos_ahead, cap_ahead;
     bool buffered;
-    bool stepwise;          /* set before begin: never draw ahead (teacher-forcing tests) */
+    bool stepwise;          /* set before begin: never draw ahead, never end at a closed
+                               connection (teacher-forcing tests feed their own packets) */
 } ng_flow_sampler;
 
 void ng_flow_sampler_init(ng_flow_sampler *s);

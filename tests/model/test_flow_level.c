@@ -500,9 +500,6 @@ static void check_teacher_forced(size_t layers)
     for (size_t step = 0; step < n; step++) {
         if (step)
             s.prev = corpus.tokens[step - 1]; /* teacher forcing */
-        ng_tcp_mirror_init(&s.mirror); /* the sampled packets are not the flow's: neither is
-                                          the mirror's view of the connection (it could close
-                                          it and end the flow) */
         ng_packet_proposal p;
         assert_true(ng_flow_sampler_next(fl, &s, &p));
         size_t w = step / T, t = step % T;
