@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 {
     const char *path = argc > 1 ? argv[1] : NG_BENCH_DEFAULT_CAPTURE;
     size_t want = argc > 2 ? strtoull(argv[2], NULL, 10) : 2000000;
-    size_t hidden = argc > 3 ? strtoull(argv[3], NULL, 10) : 48;
+    size_t hidden = argc > 3 ? strtoull(argv[3], NULL, 10) : 32;
     size_t k = argc > 4 ? strtoull(argv[4], NULL, 10) : 16;
     size_t epochs = argc > 5 ? strtoull(argv[5], NULL, 10) : 2;
     openblas_set_num_threads(1);

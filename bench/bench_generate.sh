@@ -10,10 +10,12 @@
 # 2. bench_pcap_dump writing the same number of pre-built packets (loaded from that
 #    output) with libpcap's pcap_dump, and the ratio of the two speeds;
 # 3. peak RSS of a 10M-packet run (target: <= 200 MB).
-# Wall-clock rates suffer on a loaded machine, so CPU seconds are printed too. Output
-# goes to a temporary folder under $TMPDIR (e.g. TMPDIR=/dev/shm to leave the disk out).
+# Wall-clock rates suffer on a loaded machine, so CPU seconds are printed too, and each
+# side is run REPEAT times (default 3) keeping its fastest run. Output goes to a temporary
+# folder under $TMPDIR (e.g. TMPDIR=/dev/shm to leave the disk out).
 set -eu
 N=${1:-5000000}
+REPEAT=${REPEAT:-3}
 BUILD=${2:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/$BUILD/necstgen
@@ -38,15 +40,32 @@ run_generate() { # packets output → prints "wall_seconds rss_kb cpu_seconds"
     echo "$wall $rss $cpu"
 }
 
-set -- $(run_generate "$N" "$TMP/gen.pcap")
+best_generate() { # packets output → the run with the least wall time of REPEAT runs
+    best=""
+    for _ in $(seq "$REPEAT"); do
+        run=$(run_generate "$1" "$2")
+        if [ -z "$best" ] || awk -v a="${run%% *}" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then
+            best=$run
+        fi
+    done
+    echo "$best"
+}
+
+set -- $(best_generate "$N" "$TMP/gen.pcap")
 GEN_S=$1; GEN_RSS=$2; GEN_CPU=$3
 GEN_RATE=$(awk -v n="$N" -v s="$GEN_S" 'BEGIN { printf "%.0f", n / s }')
-echo "necstgen generate: $N packets in $GEN_S s = $GEN_RATE packets/s (process start to end), peak RSS $((GEN_RSS / 1024)) MB, $(stat -c %s "$TMP/gen.pcap") bytes"
+echo "necstgen generate: $N packets in $GEN_S s = $GEN_RATE packets/s (process start to end, best of $REPEAT), peak RSS $((GEN_RSS / 1024)) MB, $(stat -c %s "$TMP/gen.pcap") bytes"
 awk -v n="$N" -v c="$GEN_CPU" 'BEGIN { printf "  CPU (user + system): %.2f s = %.0f packets per CPU second\n", c, n / c }'
 
-DUMP=$("$ROOT/$BUILD/bench_pcap_dump" "$TMP/gen.pcap" "$N" "$TMP/dump.pcap")
-echo "$DUMP"
-DUMP_RATE=$(echo "$DUMP" | awk '{print $(NF-1)}')
+DUMP_RATE=0
+for _ in $(seq "$REPEAT"); do
+    DUMP=$("$ROOT/$BUILD/bench_pcap_dump" "$TMP/gen.pcap" "$N" "$TMP/dump.pcap")
+    RATE=$(echo "$DUMP" | awk '{print $(NF-1)}')
+    if awk -v a="$RATE" -v b="$DUMP_RATE" 'BEGIN { exit !(a > b) }'; then
+        DUMP_RATE=$RATE; BEST_DUMP=$DUMP
+    fi
+done
+echo "$BEST_DUMP (best of $REPEAT)"
 awk -v g="$GEN_RATE" -v d="$DUMP_RATE" 'BEGIN { printf "ratio generate / pcap_dump: %.3f\n", g / d }'
 rm -f "$TMP/gen.pcap" "$TMP/dump.pcap"
 

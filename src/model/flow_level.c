@@ -79,6 +79,10 @@ static void fill_tables(ng_flow_level *fl)
     for (size_t k = 0; k < K; k++)
         for (size_t o = 0; o < O2; o++)
             fl->cluster_t[k * fl->head2_pad + o] += b2[o];
+    for (size_t k = 0; k < K; k++)
+        for (size_t o = 0; o < fl->support.width; o++)
+            if (!ng_cluster_support_allows(&fl->support, k, o))
+                fl->cluster_t[k * fl->head2_pad + c->out_dir + o] = NG_FLOW_UNSUPPORTED;
     for (size_t i = 0; i < c->sizes.n; i++)
         fl->size_z[i] = ng_flow_codec_payload_z(c, c->sizes.values[i]);
     for (size_t i = 0; i < NG_FLOW_LOG1P_TABLE; i++)
@@ -106,6 +110,7 @@ void ng_flow_level_free(ng_flow_level *fl)
     if (!fl)
         return;
     ng_flow_net_free(&fl->net);
+    ng_cluster_support_free(&fl->support);
     free(fl->tables);
     free(fl);
 }
@@ -128,6 +133,11 @@ json_t *ng_flow_level_summary(const ng_flow_level *fl)
 {
     json_t *o = architecture_json(fl);
     json_object_set_new(o, "parameters", json_integer((json_int_t)fl->net.params.total));
+    if (fl->support.seen)
+        json_object_set_new(o, "support",
+                            json_sprintf("%zu of %zu (cluster, output) pairs",
+                                         ng_cluster_support_count(&fl->support),
+                                         fl->support.k * fl->support.width));
     return o;
 }
 
@@ -137,7 +147,8 @@ ng_status ng_flow_level_save(const ng_flow_level *fl, ng_model_writer *w, json_t
     if (!json_is_object(header))
         return ng_fail(err, NG_EINVAL, "flow level: the model header must be a JSON object");
     json_object_set_new(header, "flow", architecture_json(fl));
-    return ng_params_io_add(w, &fl->net.params, err);
+    ng_status st = ng_params_io_add(w, &fl->net.params, err);
+    return st ? st : ng_cluster_support_save(&fl->support, w, err);
 }
 
 static ng_status size_field(const json_t *o, const char *key, size_t lo, size_t hi, size_t *out,
@@ -154,7 +165,8 @@ static ng_status size_field(const json_t *o, const char *key, size_t lo, size_t 
 
 static ng_status load_tensors(ng_flow_level *fl, const ng_model_file *m, ng_error *err)
 {
-    return ng_params_io_load(m, &fl->net.params, err);
+    ng_status st = ng_params_io_load(m, &fl->net.params, err);
+    return st ? st : ng_cluster_support_load(&fl->support, &fl->net.codec, m, err);
 }
 
 static ng_status expect_tensor(const ng_model_file *m, const char *name, uint32_t rank,

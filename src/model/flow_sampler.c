@@ -16,10 +16,11 @@
 #include "model/flow_level_internal.h"
 #include "nn/fastmath.h"
 #include "nn/lstm_cell.h"
+#include "nn/categorical.h"
 #include "nn/mdn.h"
 #include "nn/row_combine.h"
 
-#define NO_EXCLUDE ((size_t)-1)
+#define NO_EXCLUDE NG_CATEGORICAL_NONE
 
 void ng_flow_sampler_init(ng_flow_sampler *s)
 {
@@ -36,8 +37,8 @@ void ng_flow_sampler_free(ng_flow_sampler *s)
 static size_t floats_needed(const ng_flow_level *fl)
 {
     const ng_flow_net *net = &fl->net;
-    return 2 * net->layers * net->hidden + 2 * fl->gates_pad + fl->head1_pad + fl->head2_pad +
-           net->codec.input_size;
+    return 2 * net->layers * net->hidden + 2 * fl->gates_pad + fl->head1_pad +
+           2 * fl->head2_pad + net->codec.input_size;
 }
 
 static ng_status reserve(ng_flow_sampler *s, const ng_flow_level *fl, ng_error *err)
@@ -55,27 +56,41 @@ static ng_status reserve(ng_flow_sampler *s, const ng_flow_level *fl, ng_error *
     s->c = p, p += net->layers * H;
     s->gates = p, p += fl->gates_pad;
     s->cond_gates = p, p += fl->gates_pad;
+    s->head2_h = p, p += fl->head2_pad;
     s->logits = p; /* head 1 [head1_pad], head 2 [head2_pad], input scratch */
     return NG_OK;
 }
 
-/* g += scale * table[row]; G (= 4H) is a multiple of 4: 4-lane vector code. */
-static void add_row(float *restrict g, const float *restrict table, size_t row, float scale,
-                    size_t G)
+/* z += table[row] (head 2's direction and flags columns). */
+static void add_row(float *z, const float *table, size_t row, size_t pad)
 {
-    const float *restrict r = table + row * G;
-    for (size_t j = 0; j < G; j += 4)
-        ng_v4f_store(g + j, ng_v4f_load(g + j) + scale * ng_v4f_load(r + j));
+    const float one = 1.0f;
+    const uint32_t r = (uint32_t)row;
+    ng_row_combine_sparse(z, &one, &r, 1, table, pad, pad);
 }
 
-/* z[i] = exp(z[i] - shift), 4 lanes at a time. */
-static void exp_shifted(float *z, size_t n, float shift)
+/* The rows of in_proj_t that an input selects, with their scales, added to gates g in
+ * one pass (nn/row_combine.h's sparse form) whenever the list fills up and at the end. */
+#define INPUT_ROWS_CAP 16
+
+typedef struct input_rows {
+    uint32_t row[INPUT_ROWS_CAP];
+    float x[INPUT_ROWS_CAP];
+    size_t n;
+} input_rows;
+
+static void input_rows_flush(const ng_flow_level *fl, input_rows *in, float *g)
 {
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        ng_v4f_store(z + i, ng_fast_exp4(ng_v4f_load(z + i) - shift));
-    for (; i < n; i++)
-        z[i] = ng_fast_expf(z[i] - shift);
+    ng_row_combine_sparse(g, in->x, in->row, in->n, fl->in_proj_t, fl->gates_pad,
+                          fl->gates_pad);
+    in->n = 0;
+}
+
+static void input_row(const ng_flow_level *fl, input_rows *in, size_t row, float x, float *g)
+{
+    if (in->n == INPUT_ROWS_CAP)
+        input_rows_flush(fl, in, g);
+    in->row[in->n] = (uint32_t)row, in->x[in->n] = x, in->n++;
 }
 
 static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan, float *g,
@@ -83,21 +98,28 @@ static void conditioning_gates(const ng_flow_level *fl, const ng_flow_plan *plan
 {
     const ng_flow_net *net = &fl->net;
     const ng_flow_codec *c = &net->codec;
-    size_t G = fl->gates_pad;
     ng_flow_condition cond;
     ng_flow_condition_of_plan(plan, &cond);
     memset(x, 0, c->input_size * sizeof *x);
     ng_flow_codec_encode_condition(c, &cond, x);
-    memset(g, 0, G * sizeof *g);
+    memset(g, 0, fl->gates_pad * sizeof *g);
     memcpy(g, ng_params_data(&net->params, net->lstm.bias[0]), 4 * net->hidden * sizeof *g);
+    input_rows in = {.n = 0};
     for (size_t i = c->in_class; i < c->in_dir; i++)
         if (x[i] != 0.0f)
-            add_row(g, fl->in_proj_t, i, x[i], G);
+            input_row(fl, &in, i, x[i], g);
     for (size_t i = c->in_targets; i < c->in_targets + 3; i++)
-        add_row(g, fl->in_proj_t, i, x[i], G);
+        input_row(fl, &in, i, x[i], g);
+    input_rows_flush(fl, &in, g);
 }
 
 static bool sample_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out);
+
+/* exp(L * r) for |L| <= 30, 0 <= r <= 1: float precision is plenty for gaps in ns. */
+static double stretch(double L, double r)
+{
+    return (double)ng_fast_expf((float)(L * r));
+}
 
 /* Sum of the gaps after stretching gap i by exp(L * gap_i / max) (the largest gap by
  * exp(L), the tiny ones hardly at all), and its derivative in L. Convex, increasing. */
@@ -106,7 +128,7 @@ static double stretched_sum(const ng_packet_proposal *p, uint32_t n, double max,
 {
     double sum = 0.0, d = 0.0;
     for (uint32_t i = 1; i < n; i++) {
-        double r = (double)p[i].iat_ns / max, g = (double)p[i].iat_ns * exp(L * r);
+        double r = (double)p[i].iat_ns / max, g = (double)p[i].iat_ns * stretch(L, r);
         sum += g;
         d += g * r;
     }
@@ -131,12 +153,12 @@ static void fit_duration(ng_packet_proposal *p, uint32_t n, int64_t duration_ns)
     double want = (double)duration_ns, L = 0.0;
     for (int it = 0; it < 40; it++) {
         double slope, err = stretched_sum(p, n, max, L, &slope) - want;
-        if (fabs(err) <= 1e-9 * want || !(slope > 0.0))
+        if (fabs(err) <= 1e-6 * want || !(slope > 0.0)) /* 1 us per second of flow */
             break;
         L = fmin(30.0, fmax(-30.0, L - err / slope));
     }
     for (uint32_t i = 1; i < n; i++)
-        p[i].iat_ns = (int64_t)llround((double)p[i].iat_ns * exp(L * (double)p[i].iat_ns / max));
+        p[i].iat_ns = (int64_t)llround((double)p[i].iat_ns * stretch(L, (double)p[i].iat_ns / max));
 }
 
 /* Draw the whole flow now, then fit its gaps to the planned duration. */
@@ -194,26 +216,29 @@ static void encode_progress(const ng_flow_level *fl, uint32_t t, uint32_t target
     x[2] = (float)(1.0 / (1.0 + remaining));
 }
 
-/* Layer 0's gate pre-activations for the current step, before h W_hh^T. */
+/* Layer 0's gate pre-activations for the current step, before h W_hh^T: the flow's
+ * constant part, then the rows of the previous packet's one-hot codes and scalars and of
+ * the progress features, in one pass over the gates. */
 static void input_gates(const ng_flow_level *fl, const ng_flow_sampler *s, float *g)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    size_t G = fl->gates_pad;
-    memcpy(g, s->cond_gates, G * sizeof *g);
+    memcpy(g, s->cond_gates, fl->gates_pad * sizeof *g);
+    input_rows in = {.n = 0};
     if (!s->emitted) {
-        add_row(g, fl->in_proj_t, c->in_cluster + c->k, 1.0f, G);
+        input_row(fl, &in, c->in_cluster + c->k, 1.0f, g);
     } else {
-        add_row(g, fl->in_proj_t, c->in_cluster + s->prev.cluster, 1.0f, G);
-        add_row(g, fl->in_proj_t, c->in_flags + s->prev.flag_idx, 1.0f, G);
+        input_row(fl, &in, c->in_cluster + s->prev.cluster, 1.0f, g);
+        input_row(fl, &in, c->in_flags + s->prev.flag_idx, 1.0f, g);
         if (s->prev.dir)
-            add_row(g, fl->in_proj_t, c->in_dir, 1.0f, G);
-        add_row(g, fl->in_proj_t, c->in_iat, s->prev.iat_z, G);
-        add_row(g, fl->in_proj_t, c->in_payload, s->prev.payload_z, G);
+            input_row(fl, &in, c->in_dir, 1.0f, g);
+        input_row(fl, &in, c->in_iat, s->prev.iat_z, g);
+        input_row(fl, &in, c->in_payload, s->prev.payload_z, g);
     }
     float progress[NG_FLOW_PROGRESS_FEATURES];
     encode_progress(fl, s->emitted, s->target, progress);
     for (size_t i = 0; i < NG_FLOW_PROGRESS_FEATURES; i++)
-        add_row(g, fl->in_proj_t, c->in_progress + i, progress[i], G);
+        input_row(fl, &in, c->in_progress + i, progress[i], g);
+    input_rows_flush(fl, &in, g);
 }
 
 static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
@@ -238,85 +263,46 @@ static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
     return below;
 }
 
-static float max_of(const float *z, size_t n)
-{
-    float m = z[0];
-    size_t i = 0;
-    if (n >= 4) {
-        ng_v4f v = ng_v4f_load(z);
-        for (i = 4; i + 4 <= n; i += 4) {
-            ng_v4f w = ng_v4f_load(z + i);
-            v = ng_v4f_select(w > v, w, v);
-        }
-        m = v[0] > v[1] ? v[0] : v[1];
-        m = m > v[2] ? m : v[2];
-        m = m > v[3] ? m : v[3];
-    }
-    for (; i < n; i++)
-        m = z[i] > m ? z[i] : m;
-    return m;
-}
-
-/* Index drawn from softmax(z[0..n)), never `exclude`; z is overwritten by the
- * unnormalised probabilities. Max, exp and sums run 4 lanes wide; the inverse-CDF walk
- * goes by blocks of 4, so no loop carries a chain of n dependent additions. */
-static size_t sample_logits(float *restrict z, size_t n, size_t exclude, ng_rng *rng)
-{
-    if (exclude < n)
-        z[exclude] = -INFINITY;
-    exp_shifted(z, n, max_of(z, n));
-    if (exclude < n)
-        z[exclude] = 0.0f;
-    size_t full = n / 4 * 4;
-    ng_v4f acc4 = {0.0f, 0.0f, 0.0f, 0.0f};
-    for (size_t i = 0; i < full; i += 4)
-        acc4 += ng_v4f_load(z + i);
-    float sum = (acc4[0] + acc4[1]) + (acc4[2] + acc4[3]);
-    for (size_t i = full; i < n; i++)
-        sum += z[i];
-    float u = (float)ng_rng_uniform(rng) * sum, acc = 0.0f;
-    size_t i = 0;
-    for (; i < full; i += 4) {
-        float block = (z[i] + z[i + 1]) + (z[i + 2] + z[i + 3]);
-        if (u < acc + block)
-            break;
-        acc += block;
-    }
-    size_t last = exclude == n - 1 ? n - 2 : n - 1;
-    for (; i < n; i++) {
-        acc += z[i];
-        if (u < acc && z[i] > 0.0f)
-            return i;
-    }
-    return last; /* rounding left u past the end */
-}
-
 static bool flow_is_over(const ng_flow_sampler *s)
 {
     return s->target ? s->emitted >= s->target : s->emitted >= NG_FLOW_SAMPLER_MAX;
 }
 
-static uint16_t next_cluster(const ng_flow_level *fl, ng_flow_sampler *s, const float *h)
+/* What every draw of this step shares, computed once: head 1's weights over the clusters
+ * and the end (s->logits, sum in s->cluster_sum) and h's part of head 2 (s->head2_h). */
+static void step_heads(const ng_flow_level *fl, ng_flow_sampler *s, const float *h)
 {
     size_t K = fl->net.codec.k;
     float *z = s->logits;
     memcpy(z, fl->head1_b, fl->head1_pad * sizeof(float));
     ng_row_combine(z, h, fl->head1_t, fl->net.hidden, fl->head1_pad, fl->head1_pad);
     bool may_end = s->target ? false : s->emitted > 0;
-    return (uint16_t)sample_logits(z, K + 1, may_end ? NO_EXCLUDE : K, &s->rng);
+    s->cluster_sum = ng_categorical_weights(z, K + 1, may_end ? NO_EXCLUDE : K);
+    memset(s->head2_h, 0, fl->head2_pad * sizeof(float));
+    ng_row_combine(s->head2_h, h, fl->head2_t, fl->net.hidden, fl->head2_pad, fl->head2_pad);
 }
 
-static void head2_outputs(const ng_flow_level *fl, const float *h, uint16_t cluster, float *z)
+static uint16_t next_cluster(const ng_flow_level *fl, ng_flow_sampler *s)
 {
-    memcpy(z, fl->cluster_t + (size_t)cluster * fl->head2_pad, fl->head2_pad * sizeof(float));
-    ng_row_combine(z, h, fl->head2_t, fl->net.hidden, fl->head2_pad, fl->head2_pad);
+    return (uint16_t)ng_categorical_pick(s->logits, fl->net.codec.k + 1, s->cluster_sum,
+                                         ng_rng_uniform(&s->rng));
+}
+
+/* Head 2's logits for a cluster: its table row (bias included) + h's part. */
+static void head2_outputs(const ng_flow_level *fl, const ng_flow_sampler *s, uint16_t cluster,
+                          float *z)
+{
+    const float *row = fl->cluster_t + (size_t)cluster * fl->head2_pad;
+    for (size_t j = 0; j < fl->head2_pad; j += 4)
+        ng_v4f_store(z + j, ng_v4f_load(row + j) + ng_v4f_load(s->head2_h + j));
 }
 
 static uint32_t sample_payload(const ng_flow_level *fl, float *z, ng_rng *rng, uint8_t *idx,
                                float *payload_z)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    *idx = (uint8_t)sample_logits(z + c->out_size, ng_vocab_size(&c->sizes), NO_EXCLUDE, rng);
+    *idx = (uint8_t)ng_categorical_sample(z + c->out_size, ng_vocab_size(&c->sizes), NO_EXCLUDE,
+                                          rng);
     if (*idx < c->sizes.n) {
         *payload_z = fl->size_z[*idx];
         return c->sizes.values[*idx];
@@ -334,8 +320,16 @@ static uint8_t sample_flags(const ng_flow_level *fl, bool tcp, float *z, ng_rng 
         *idx = fl->zero_flags_idx;
         return 0;
     }
-    *idx = (uint8_t)sample_logits(z + c->out_flags, ng_vocab_size(&c->flags), c->flags.n, rng);
+    *idx = (uint8_t)ng_categorical_sample(z + c->out_flags, ng_vocab_size(&c->flags), c->flags.n,
+                                          rng);
     return (uint8_t)c->flags.values[*idx];
+}
+
+/* Direction 1 with probability softmax(z)[1] = 1 / (1 + e^(z0 - z1)). */
+static uint8_t draw_direction(const float *z, ng_rng *rng)
+{
+    double p1 = 1.0 / (1.0 + (double)ng_fast_expf(z[0] - z[1]));
+    return ng_rng_uniform(rng) < p1 ? 1 : 0;
 }
 
 /* Packets the flow has after the one being drawn (UINT32_MAX without a target). */
@@ -344,22 +338,22 @@ static uint32_t remaining_after(const ng_flow_sampler *s)
     return s->target ? s->target - s->emitted - 1 : UINT32_MAX;
 }
 
-/* One draw of the step's packet from h: cluster (or end: returns false), then
- * direction, flags given it, size and IAT given both. */
-static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, const float *h,
-                        ng_packet_proposal *out, ng_flow_token *t)
+/* One draw of the step's packet (after step_heads): cluster (or end: returns false),
+ * then direction, flags given it, size and IAT given both. */
+static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out,
+                        ng_flow_token *t)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    uint16_t cluster = next_cluster(fl, s, h);
+    uint16_t cluster = next_cluster(fl, s);
     if (cluster == c->k)
         return false;
     float *z = s->logits + fl->head1_pad;
-    head2_outputs(fl, h, cluster, z);
+    head2_outputs(fl, s, cluster, z);
     *t = (ng_flow_token){.cluster = cluster};
-    t->dir = (uint8_t)sample_logits(z + c->out_dir, 2, NO_EXCLUDE, &s->rng);
-    add_row(z, fl->dir_t, t->dir, 1.0f, fl->head2_pad);
+    t->dir = draw_direction(z + c->out_dir, &s->rng);
+    add_row(z, fl->dir_t, t->dir, fl->head2_pad);
     out->tcp_flags = sample_flags(fl, s->tcp, z, &s->rng, &t->flag_idx);
-    add_row(z, fl->flags_t, t->flag_idx, 1.0f, fl->head2_pad);
+    add_row(z, fl->flags_t, t->flag_idx, fl->head2_pad);
     out->payload_len = sample_payload(fl, z, &s->rng, &t->size_idx, &t->payload_z);
     out->iat_ns = 0;
     if (s->emitted) {
@@ -375,16 +369,16 @@ static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, const float
 /* The next packet straight from the model. */
 static bool sample_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_proposal *out)
 {
-    if (!s->memory || s->ended || flow_is_over(s)) { /* never begun, or over */
+    if (!s->memory || s->ended || flow_is_over(s) || (s->mirror.closed && !s->stepwise)) {
         s->ended = true;
         return false;
     }
     if (s->emitted && s->emitted % fl->net.window == 0) /* as the training windows began */
         memset(s->h, 0, 2 * fl->net.layers * fl->net.hidden * sizeof(float));
-    const float *h = lstm_step(fl, s);
+    step_heads(fl, s, lstm_step(fl, s));
     ng_flow_token t;
     for (int attempt = 0;; attempt++) {
-        if (!draw_packet(fl, s, h, out, &t)) {
+        if (!draw_packet(fl, s, out, &t)) {
             s->ended = true;
             return false;
         }

@@ -21,7 +21,10 @@
  * Non-TCP flows always get flags 0; "other" flag values are never proposed.
  * TCP flows: a packet synth/tcp_state would drop (duplicate ACK, data or FIN after the
  * side's FIN, a close that leaves planned packets over; model/tcp_mirror.h) is drawn
- * again from the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is.
+ * again from the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is; a
+ * redraw reuses the step's network outputs and costs only the draws. Once the mirror
+ * sees the connection closed (a RST, or both FINs acknowledged) the flow ends: synth
+ * would drop every later packet.
  * Duration: when the plan has 2..NG_FLOW_SAMPLER_MAX target packets and a duration > 0,
  * begin draws the whole flow (at most ~2.4 MB of proposals) and stretches its long gaps
  * so that they add up to the planned duration (the packets are then handed out by next).
@@ -44,6 +47,11 @@
 #include "model/tcp_mirror.h"
 
 #define NG_FLOW_SAMPLER_MAX 100000u
+/* A redraw costs only the draws (the step's network outputs are kept): about a tenth of
+ * a step. DARPA99 HTTP model, 1M packets: 94% of steps keep the first draw, 2% need
+ * 1-15 redraws, 3% are stuck (e.g. a FIN proposed while planned packets remain) and use
+ * all 16. Fewer redraws let more proposals through that break the plan or the handshake
+ * of a weakly trained model (tests/cli/test_generate.c, --level flow). */
 #define NG_FLOW_SAMPLER_REDRAWS 16
 
 typedef struct ng_flow_sampler {
@@ -53,7 +61,9 @@ typedef struct ng_flow_sampler {
     float *h, *c;           /* [layers, H] */
     float *gates;           /* [4H] */
     float *cond_gates;      /* [4H] bias + the flow's constant inputs through W_ih */
-    float *logits;          /* head 1 [k + 1] then head 2 [out2] */
+    float *head2_h;         /* [out2] h's part of head 2 for the current step */
+    float *logits;          /* head 1 weights [k + 1] then head 2 [out2] */
+    float cluster_sum;      /* sum of head 1's weights for the current step */
     ng_flow_token prev;
     ng_tcp_mirror mirror;   /* TCP flows: what synth/tcp_state would drop */
     uint32_t emitted, target;
@@ -62,7 +72,8 @@ typedef struct ng_flow_sampler {
     ng_packet_proposal *ahead;
     uint32_t n_ahead, pos_ahead, cap_ahead;
     bool buffered;
-    bool stepwise;          /* set before begin: never draw ahead (teacher-forcing tests) */
+    bool stepwise;          /* set before begin: never draw ahead, never end at a closed
+                               connection (teacher-forcing tests feed their own packets) */
 } ng_flow_sampler;
 
 void ng_flow_sampler_init(ng_flow_sampler *s);

@@ -244,7 +244,15 @@ static ng_status make_level(trainer *tr, ng_flow_level **out, ng_error *err)
         return st;
     memcpy(fl->net.params.data, tr->net.params.data, tr->net.params.total * sizeof(float));
     fl->net.window = tr->net.window;
-    st = ng_flow_level_prepare(fl, err);
+    st = ng_cluster_support_init(&fl->support, &tr->codec, err);
+    if (!st) {
+        ng_cluster_support_add(&fl->support, &tr->codec, tr->train.tokens,
+                               tr->train.first[tr->train.n_flows]);
+        ng_cluster_support_add(&fl->support, &tr->codec, tr->val.tokens,
+                               tr->val.first[tr->val.n_flows]);
+        ng_cluster_support_complete(&fl->support, &tr->codec);
+        st = ng_flow_level_prepare(fl, err);
+    }
     if (st) {
         ng_flow_level_free(fl);
         return st;

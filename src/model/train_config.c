@@ -73,7 +73,7 @@ void ng_train_config_default(ng_train_config *cfg)
         .learning_rate = 1e-3f, .k_min = 2, .k_max = 24, .gmm_max_points = 20000,
         .size_vocab = 48};
     cfg->flow = (ng_flow_level_config){
-        .hidden = 48, .layers = 1, .max_steps = 64, .epochs = 120, .batch = 32,
+        .hidden = 32, .layers = 1, .max_steps = 64, .epochs = 120, .batch = 32,
         .learning_rate = 2e-3f, .iat_mixture = 4, .max_flows = 20000};
     cfg->aggregate = (ng_aggregate_config){.k_max = 8, .gap_k_max = 8, .ngram_order = 3};
 }

@@ -3,6 +3,8 @@
 
 #include <math.h>
 
+#include "nn/fastmath.h"
+
 #define HALF_LOG_2PI 0.91893853320467274178
 
 static float clamp_log_sigma(float s)
@@ -63,23 +65,31 @@ double ng_mdn_nll_loss(const float *pred, size_t ld_pred, const float *target,
     return total;
 }
 
-double ng_mdn_sample(const float *pred, size_t m, ng_rng *rng)
+/* The component: weights exp(a_j - max a) with the fast exp (a draw needs no more);
+ * a single component needs no draw at all. */
+static size_t pick_component(const float *pred, size_t m, ng_rng *rng)
 {
+    if (m == 1)
+        return 0;
     float maxv = pred[0];
     for (size_t j = 1; j < m; j++)
         maxv = pred[j] > maxv ? pred[j] : maxv;
+    float w[NG_MDN_MAX_COMPONENTS];
     double sum = 0.0;
-    for (size_t j = 0; j < m; j++)
-        sum += exp((double)(pred[j] - maxv));
+    for (size_t j = 0; j < m && j < NG_MDN_MAX_COMPONENTS; j++)
+        sum += w[j] = ng_fast_expf(pred[j] - maxv);
     double u = ng_rng_uniform(rng) * sum, acc = 0.0;
-    size_t pick = m - 1;
-    for (size_t j = 0; j < m; j++) {
-        acc += exp((double)(pred[j] - maxv));
-        if (u < acc) {
-            pick = j;
-            break;
-        }
+    for (size_t j = 0; j < m && j < NG_MDN_MAX_COMPONENTS; j++) {
+        acc += w[j];
+        if (u < acc)
+            return j;
     }
-    double sigma = exp(clamp_log_sigma(pred[2 * m + pick]));
+    return m - 1;
+}
+
+double ng_mdn_sample(const float *pred, size_t m, ng_rng *rng)
+{
+    size_t pick = pick_component(pred, m, rng);
+    double sigma = ng_fast_expf(clamp_log_sigma(pred[2 * m + pick]));
     return pred[m + pick] + sigma * ng_rng_normal(rng);
 }

@@ -12,6 +12,7 @@
 #define NG_NN_ROW_COMBINE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define NG_ROW_COMBINE_ALIGN 8
 
@@ -21,6 +22,10 @@ static inline size_t ng_row_combine_pad(size_t m)
 }
 
 void ng_row_combine(float *y, const float *x, const float *A, size_t N, size_t M, size_t ld);
+/* y += sum_n x[n] * A[rows[n], :] for n < N: the rows of a few inputs that are not zero
+ * (one-hot codes, a handful of scalars), same arithmetic order as the dense form. */
+void ng_row_combine_sparse(float *y, const float *x, const uint32_t *rows, size_t N,
+                           const float *A, size_t M, size_t ld);
 /* Allow (1, the default) or forbid (0) the AVX2 path, so tests can compare both paths
  * on one machine. Returns whether the AVX2 path is now in use. */
 int ng_row_combine_use_avx2(int allow);

@@ -190,6 +190,20 @@ static void take_handshake_proposal(ng_tcp_flow *f, emitter *em, const ng_tcp_pr
         send_syn(f, em, p->window, false);
 }
 
+/* Send the next segment the handshake is missing (counted as inserted). */
+static void insert_handshake_segment(ng_tcp_flow *f, emitter *em)
+{
+    count(em, NG_TCP_FIX_HANDSHAKE_INSERTED);
+    if (f->phase == PHASE_NEW) {
+        send_syn(f, em, 0, true);
+    } else if (f->phase == PHASE_SYN_SENT) {
+        send_synack(f, em, 0, true);
+    } else {
+        emit(f, em, NG_TCP_CLIENT, NG_TCP_ACK, 0, window_field(f, NG_TCP_CLIENT, false), true);
+        f->phase = PHASE_OPEN;
+    }
+}
+
 /* Bring the handshake up to date before p. Returns true when p itself became the SYN
  * or SYN/ACK; false when p still has to be sent (as the third ACK, data, or a RST). */
 static bool advance_handshake(ng_tcp_flow *f, emitter *em, const ng_tcp_proposal *p, int dir)
@@ -210,15 +224,7 @@ static bool advance_handshake(ng_tcp_flow *f, emitter *em, const ng_tcp_proposal
             f->phase = PHASE_OPEN; /* p is the third segment */
             return false;
         }
-        count(em, NG_TCP_FIX_HANDSHAKE_INSERTED);
-        if (f->phase == PHASE_NEW)
-            send_syn(f, em, 0, true);
-        else if (f->phase == PHASE_SYN_SENT)
-            send_synack(f, em, 0, true);
-        else {
-            emit(f, em, NG_TCP_CLIENT, NG_TCP_ACK, 0, window_field(f, NG_TCP_CLIENT, false), true);
-            f->phase = PHASE_OPEN;
-        }
+        insert_handshake_segment(f, em);
     }
     return false;
 }
@@ -374,9 +380,11 @@ size_t ng_tcp_finish(ng_tcp_flow *flow, int64_t ts_ns, ng_tcp_end end,
     ng_tcp_fixes scratch;
     if (!fixes)
         fixes = &scratch;
-    if (flow->phase != PHASE_OPEN || !started(flow))
+    if (flow->phase == PHASE_CLOSED || !started(flow))
         return 0;
     emitter em = start_step(flow, ts_ns, out, fixes);
+    while (flow->phase < PHASE_OPEN) /* the model ended it inside the handshake */
+        insert_handshake_segment(flow, &em);
     if (end == NG_TCP_END_RST) {
         append_teardown(flow, &em, flow->last_dir, NG_TCP_RST | NG_TCP_ACK);
         return em.n;

@@ -4,7 +4,8 @@
  * and when (ng_tcp_proposal). ng_tcp_step turns each proposal into 0..NG_TCP_MAX_EMIT
  * segments with final flags, seq, ack, window and options, inserting or dropping what
  * a real connection needs and counting every correction by kind (ng_tcp_fixes).
- * ng_tcp_finish closes the connection when the model says the flow ends.
+ * ng_tcp_finish closes the connection when the model says the flow ends (completing the
+ * handshake first when the flow ended inside it).
  *
  * Rules (docs/SYNTH.md has the reasons):
  *  - Direction 0 is the client (initiator), 1 the server. ISNs and timestamp clock

@@ -44,10 +44,50 @@ static void check_shape(size_t N, size_t M, size_t ld)
     free(A), free(x), free(y1), free(y2);
 }
 
+/* The sparse form over picked rows equals the dense form over a table of those rows,
+ * bit for bit, on both paths. */
+static void check_sparse(size_t rows_in_table, size_t M)
+{
+    ng_rng rng;
+    ng_rng_seed(&rng, rows_in_table + M);
+    const uint32_t pick[] = {5, 0, 9, 2, 2, 7};
+    size_t N = sizeof pick / sizeof pick[0];
+    float *A = malloc(rows_in_table * M * sizeof *A), *G = malloc(N * M * sizeof *G);
+    float x[6], y_sparse[2][256], y_dense[256];
+    assert_true(A && G && M <= 256);
+    for (size_t i = 0; i < rows_in_table * M; i++)
+        A[i] = (float)ng_rng_normal(&rng);
+    for (size_t n = 0; n < N; n++) {
+        x[n] = (float)ng_rng_normal(&rng);
+        memcpy(G + n * M, A + pick[n] * M, M * sizeof *G);
+    }
+    for (size_t j = 0; j < M; j++)
+        y_dense[j] = y_sparse[0][j] = y_sparse[1][j] = (float)j * 0.25f;
+    ng_row_combine(y_dense, x, G, N, M, M);
+    for (int path = 0; path < 2; path++) {
+        ng_row_combine_use_avx2(path);
+        ng_row_combine_sparse(y_sparse[path], x, pick, N, A, M, M);
+    }
+    ng_row_combine_use_avx2(1);
+    assert_memory_equal(y_sparse[0], y_dense, M * sizeof(float));
+    assert_memory_equal(y_sparse[1], y_dense, M * sizeof(float));
+    free(A), free(G);
+}
+
+static void test_sparse(void **state)
+{
+    (void)state;
+    check_sparse(10, 192);
+    check_sparse(12, 72);
+    check_sparse(10, 8);
+}
+
 static void test_shapes(void **state)
 {
     (void)state;
     check_shape(48, 192, 192); /* the sampler's W_hh */
+    check_shape(32, 128, 128);
+    check_shape(48, 104, 112); /* 64 + 32 + 8 blocks */
     check_shape(48, 24, 24);
     check_shape(3, 8, 16);
     check_shape(1, 40, 40);
@@ -56,6 +96,7 @@ static void test_shapes(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_shapes)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_shapes),
+                                       cmocka_unit_test(test_sparse)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

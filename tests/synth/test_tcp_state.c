@@ -182,13 +182,37 @@ static void test_same_seed_same_flow_and_streams_independent(void **state)
     assert_true(sizeof(ng_tcp_flow) <= 128); /* small enough for thousands of live flows */
 }
 
-static void test_unanswered_syn_is_left_alone(void **state)
+/* A flow the model ends inside its handshake, planned to close with FIN: the handshake
+ * is completed, then the usual FIN, FIN, ACK; with RST: completed, then one RST. */
+static void test_finish_completes_the_handshake(void **state)
 {
     (void)state;
     run r;
     start(&r, true);
     step(&r, 0, NG_TCP_CLIENT, NG_TCP_SYN, 0);
-    assert_int_equal(ng_tcp_finish(&r.flow, MS, NG_TCP_END_FIN, r.seg, &r.fixes), 0);
+    uint32_t isn_c = r.seg[0].tcp.seq;
+    assert_int_equal(ng_tcp_finish(&r.flow, MS, NG_TCP_END_FIN, r.seg, &r.fixes), 5);
+    const uint8_t want[5] = {NG_TCP_SYN | NG_TCP_ACK, NG_TCP_ACK, NG_TCP_FIN | NG_TCP_ACK,
+                             NG_TCP_FIN | NG_TCP_ACK, NG_TCP_ACK};
+    const int from[5] = {NG_TCP_SERVER, NG_TCP_CLIENT, NG_TCP_CLIENT, NG_TCP_SERVER,
+                         NG_TCP_CLIENT};
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(r.seg[i].tcp.flags, want[i]);
+        assert_int_equal(r.seg[i].dir, from[i]);
+    }
+    assert_int_equal(r.seg[1].tcp.seq, isn_c + 1);
+    assert_int_equal(r.seg[2].tcp.seq, isn_c + 1); /* the ACK carried no data */
+    assert_int_equal(r.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED], 2);
+    assert_int_equal(r.fixes.n[NG_TCP_FIX_TEARDOWN_APPENDED], 3);
+    assert_true(ng_tcp_flow_closed(&r.flow));
+
+    start(&r, true);
+    step(&r, 0, NG_TCP_CLIENT, NG_TCP_SYN, 0);
+    step(&r, MS, NG_TCP_SERVER, NG_TCP_SYN | NG_TCP_ACK, 0);
+    assert_int_equal(ng_tcp_finish(&r.flow, 2 * MS, NG_TCP_END_RST, r.seg, &r.fixes), 2);
+    assert_int_equal(r.seg[0].tcp.flags, NG_TCP_ACK);
+    assert_int_equal(r.seg[1].tcp.flags, NG_TCP_RST | NG_TCP_ACK);
+
     start(&r, true);
     assert_int_equal(ng_tcp_finish(&r.flow, MS, NG_TCP_END_FIN, r.seg, &r.fixes), 0); /* never started */
 }
@@ -242,7 +266,7 @@ int main(void)
         cmocka_unit_test(test_duplicate_acks_and_data_after_fin),
         cmocka_unit_test(test_time_never_goes_back),
         cmocka_unit_test(test_same_seed_same_flow_and_streams_independent),
-        cmocka_unit_test(test_unanswered_syn_is_left_alone),
+        cmocka_unit_test(test_finish_completes_the_handshake),
         cmocka_unit_test(test_synack_start_and_rst_end),
         cmocka_unit_test(test_config_check),
     };
