@@ -83,6 +83,12 @@ uint8_t *ng_test_read_file(const char *path, size_t *len)
     return data;
 }
 
+bool ng_test_small(void)
+{
+    const char *v = getenv("NG_TEST_SMALL");
+    return v && v[0] && strcmp(v, "0") != 0;
+}
+
 int ng_test_run(const char *fmt, ...)
 {
     char cmd[8192];

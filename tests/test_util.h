@@ -3,6 +3,7 @@
 #define NG_TEST_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -25,6 +26,12 @@ void ng_test_write_file(const char *path, const void *data, size_t len);
 uint8_t *ng_test_read_file(const char *path, size_t *len);
 /* Path of the necstgen binary, built next to the test executables. */
 const char *ng_test_binary(void);
+/* Small mode: NG_TEST_SMALL set and not "0" (scripts/valgrind-tests.sh --small sets
+ * it). Tests that train or sample networks then shrink their data, epochs and sample
+ * counts so the whole suite runs under valgrind in minutes: every code path (each
+ * layer's forward and backward, save/load, generate) still runs, and the assertions
+ * about how well a model learned are relaxed to what a briefly trained one meets. */
+bool ng_test_small(void);
 /* Run a shell command, return its exit status (or -1). */
 int ng_test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,6 +1,8 @@
 /* test_model.c — the whole model: training is deterministic to the byte, survives
  * save/load exactly, refuses damaged files, learns (validation losses fall), and
- * trains on every kind of shared capture without error or NaN. */
+ * trains on every kind of shared capture without error or NaN. In small mode
+ * (ng_test_small) the DARPA run and the captures are cut short and fewer damaged copies
+ * are tried; the losses must still fall. */
 #include "test_util.h"
 
 #include <dirent.h>
@@ -81,7 +83,9 @@ static void test_damaged_files_are_refused(void **state)
     uint8_t *bytes = train_and_encode(path, &cfg, &len);
     ng_rng rng;
     ng_rng_seed(&rng, 17);
-    for (int trial = 0; trial < 64; trial++) {
+    int trials = ng_test_small() ? 16 : 64;
+    size_t cuts = ng_test_small() ? 23 : 97;
+    for (int trial = 0; trial < trials; trial++) {
         size_t at = (size_t)ng_rng_below(&rng, len);
         uint8_t saved = bytes[at];
         bytes[at] ^= (uint8_t)(1u << ng_rng_below(&rng, 8));
@@ -92,7 +96,7 @@ static void test_damaged_files_are_refused(void **state)
         assert_non_null(strstr(err.msg, "flipped.ngm"));
         bytes[at] = saved;
     }
-    for (size_t cut = 0; cut < len; cut += 1 + len / 97) {
+    for (size_t cut = 0; cut < len; cut += 1 + len / cuts) {
         ng_model *m;
         ng_error err;
         assert_int_not_equal(ng_model_load_bytes(bytes, cut, "cut.ngm", &m, &err), NG_OK);
@@ -117,6 +121,12 @@ static void test_levels_learn_on_darpa_http(void **state)
 #ifdef NG_SANITIZED
     cfg.packet.epochs = cfg.flow.epochs = 4;
 #endif
+    bool small = ng_test_small();
+    if (small) {
+        cfg.packet.epochs = cfg.flow.epochs = 3;
+        cfg.packet.k_max = 8;
+        cfg.max_packets = 2000;
+    }
     ng_model *m;
     ng_error err;
     assert_int_equal(ng_model_train(&path, 1, &cfg, &m, &err), NG_OK);
@@ -126,8 +136,9 @@ static void test_levels_learn_on_darpa_http(void **state)
     printf("  flow level validation loss %.3f -> %.3f\n", r->flow.initial_val_loss,
            r->flow.final_val_loss);
     assert_true(r->packet_k >= cfg.packet.k_min && r->packet_k <= cfg.packet.k_max);
-    assert_true(r->packet.final_val_loss < 0.5 * r->packet.initial_val_loss);
-    assert_true(r->flow.final_val_loss < 0.5 * r->flow.initial_val_loss);
+    double fall = small ? 1.0 : 0.5; /* small: 3 epochs on 2000 packets only learn a little */
+    assert_true(r->packet.final_val_loss < fall * r->packet.initial_val_loss);
+    assert_true(r->flow.final_val_loss < fall * r->flow.initial_val_loss);
     json_t *summary = ng_model_summary(m);
     assert_non_null(json_object_get(summary, "aggregate"));
     json_decref(summary);
@@ -158,6 +169,11 @@ static void test_every_shared_capture_trains(void **state)
         ng_train_config cfg;
         quick_config(&cfg, 2);
         cfg.max_packets = 3000;
+        if (ng_test_small()) { /* every capture still, but its first 200 packets, briefly */
+            cfg.packet.epochs = cfg.flow.epochs = 1;
+            cfg.max_packets = 200;
+            cfg.packet.k_max = 6;
+        }
         ng_model *m;
         ng_error err;
         if (ng_model_train(&p, 1, &cfg, &m, &err) != NG_OK)

@@ -1,7 +1,9 @@
 /* test_packet_level.c — the packet level learns (validation loss falls well below the
  * untrained one), picks K in range, labels every packet, reproduces the training
  * marginals when sampled, round-trips through the model file byte for byte, is
- * deterministic, survives tiny and degenerate data, and refuses damaged headers. */
+ * deterministic, survives tiny and degenerate data, and refuses damaged headers.
+ * Under ASan, and in small mode (ng_test_small, for valgrind: the captures cut to their
+ * first 2000 packets), fewer epochs, mixture points and samples. */
 #include "test_util.h"
 
 #include <math.h>
@@ -25,18 +27,27 @@
 #define NG_SLOW_BUILD 0
 #endif
 
+/* Fewer epochs, mixture points and samples: under ASan, and in small mode (valgrind). */
+static bool reduced(void)
+{
+    return NG_SLOW_BUILD || ng_test_small();
+}
+
 static void quick_config(ng_train_config *cfg, size_t epochs)
 {
     ng_train_config_default(cfg);
     cfg->packet.epochs = epochs;
     cfg->packet.k_max = 8;
-    cfg->packet.gmm_max_points = NG_SLOW_BUILD ? 600 : 3000;
+    cfg->packet.gmm_max_points = reduced() ? 600 : 3000;
 }
 
 static void load(const char *path, ng_dataset *ds)
 {
+    ng_dataset_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.extract.max_packets = ng_test_small() ? 2000 : 0;
     ng_error err;
-    ng_status st = ng_dataset_load(ds, &path, 1, NULL, &err);
+    ng_status st = ng_dataset_load(ds, &path, 1, &opt, &err);
     if (st)
         fail_msg("%s", err.msg);
 }
@@ -130,7 +141,7 @@ static void test_tiny_pcap(void **state)
     size_t k;
     ng_packet_level *pl = train(&ds, &cfg, clusters, &rep, &k);
     assert_trained_well(&ds, &cfg, pl, clusters, &rep, k);
-    assert_sane_samples(pl, 3000, 7);
+    assert_sane_samples(pl, reduced() ? 500 : 3000, 7);
     ng_packet_level_free(pl);
     free(clusters);
     ng_dataset_free(&ds);
@@ -190,14 +201,14 @@ static void test_darpa_http(void **state)
     ng_dataset ds;
     load(path, &ds);
     ng_train_config cfg;
-    quick_config(&cfg, NG_SLOW_BUILD ? 2 : 6);
+    quick_config(&cfg, NG_SLOW_BUILD ? 2 : 6); /* small mode: 6 epochs of 2000 packets */
     uint16_t *clusters = calloc(ds.n_packets, sizeof *clusters);
     ng_level_report rep;
     size_t k;
     ng_packet_level *pl = train(&ds, &cfg, clusters, &rep, &k);
     assert_trained_well(&ds, &cfg, pl, clusters, &rep, k);
 
-    size_t n = NG_SLOW_BUILD ? 5000 : 40000;
+    size_t n = reduced() ? 5000 : 40000;
     ng_packet_sample *s = calloc(n, sizeof *s);
     ng_rng rng;
     ng_rng_seed(&rng, 11);
@@ -236,7 +247,7 @@ static void test_darpa_monday_protocol_mix(void **state)
     for (size_t f = 0; f < ds.n_flows; f++)
         real[ng_packet_proto_of(&ds.flows[f])] +=
             (double)(ds.first[f + 1] - ds.first[f]) / (double)ds.n_packets;
-    size_t n = NG_SLOW_BUILD ? 4000 : 20000;
+    size_t n = reduced() ? 4000 : 20000;
     ng_packet_sample *s = calloc(n, sizeof *s);
     ng_rng rng;
     ng_rng_seed(&rng, 21);

@@ -10,7 +10,9 @@
  * loss can resolve; the vector error (~1e-5) shows the gradients themselves agree.
  * Leaky-ReLU models: a step of the difference may cross a kink of some unit for some
  * row, where no derivative exists; with a smaller largest step (1e-2) the vector
- * error is bounded (1e-3) and the worst element printed. */
+ * error is bounded (1e-3) and the worst element printed.
+ * Small mode (ng_test_small, for valgrind) checks 60 evenly strided elements of each
+ * array instead of 400. */
 #include "test_util.h"
 
 #include <math.h>
@@ -48,7 +50,8 @@ static void report_and_check(const char *what, float *x, const float *analytic, 
     ng_gradcheck_defaults(&o);
     if (kinked)
         o.step = 1e-2; /* fewer rows cross a kink within the step */
-    o.max_checks = 400; /* evenly strided: keeps the sanitizer build quick */
+    o.max_checks = ng_test_small() ? 60 : 400; /* evenly strided: keeps ASan (and, in
+                                                 * small mode, valgrind) quick */
     ng_gradcheck(x, analytic, n, fn, ctx, &o, &res);
     printf("  %-24s max rel err %.2e  vector %.2e  over %zu (worst #%zu: %.6g vs %.6g)\n",
            what, res.max_rel_err, res.vector_rel_err, res.checked, res.worst_index,

@@ -1,6 +1,8 @@
 /* test_training.c — the networks learn: an LSTM solves a task that needs memory, a VAE
  * reconstructs a synthetic mixture; and the training machinery (Adam, clipping,
- * batcher, split, early stopping, divergence checks) does what its header says. */
+ * batcher, split, early stopping, divergence checks) does what its header says.
+ * In small mode (ng_test_small, for valgrind) the LSTM and the VAE train for a quarter
+ * of the steps: the VAE must still reconstruct as well, the LSTM only beat chance. */
 #include "test_util.h"
 
 #include <math.h>
@@ -97,7 +99,8 @@ static void test_lstm_learns_delayed_copy(void **state)
     ng_adam opt;
     assert_int_equal(ng_adam_init(&opt, m->params.total, 1e-2f, &err), NG_OK);
     double first = 0, loss = 0;
-    for (int step = 0; step < 600; step++) {
+    bool small = ng_test_small();
+    for (int step = 0, steps = small ? 150 : 600; step < steps; step++) {
         make_delay_batch(d, &rng);
         loss = delay_step(m, d, 1, NULL);
         if (step == 0)
@@ -109,9 +112,9 @@ static void test_lstm_learns_delayed_copy(void **state)
     double test_loss = delay_step(m, d, 0, &acc);
     printf("  delayed copy (delay %d): loss %.3f -> %.4f (train), %.4f held out, accuracy %.3f\n",
            DELAY, first, loss, test_loss, acc);
-    assert_true(first > 1.2);       /* chance: log 4 = 1.386 */
-    assert_true(test_loss < 0.05);  /* near zero: it remembers */
-    assert_true(acc > 0.99);
+    assert_true(first > 1.2);                   /* chance: log 4 = 1.386 */
+    assert_true(test_loss < (small ? 0.6 : 0.05)); /* near zero: it remembers */
+    assert_true(acc > (small ? 0.7 : 0.99));    /* chance: 0.25 */
     ng_adam_free(&opt);
     ng_lstm_free(&m->lstm);
     ng_params_free(&m->params);
@@ -197,7 +200,7 @@ static void test_vae_reconstructs_mixture(void **state)
     assert_int_equal(ng_early_stop_init(&es, 5, 1e-4, params.total, &err), NG_OK);
     double train_loss = 0, val_loss = 0;
     int epoch;
-    for (epoch = 0; epoch < 40; epoch++) {
+    for (epoch = 0; epoch < (ng_test_small() ? 10 : 40); epoch++) {
         assert_int_equal(ng_vae_train_epoch(&vae, &params, &opt, data, &batcher, &rng, 5.0f,
                                             &train_loss, &err), NG_OK);
         val_loss = ng_vae_evaluate(&vae, data, split.val, split.n_val);
