@@ -4,14 +4,30 @@
  * compiler splits each 8-lane operation into narrower ones). Vectors only move through
  * memcpy, never as function arguments or results, so no ABI differs between the two.
  * The body walks y in blocks of 64, 32 and 8 outputs held in registers; for each block it
- * adds x[n] * row n for n = 0..N-1 in order, so every output sees the same sequence of
- * float operations whatever the block size. ROW(n) says where row n starts: n * ld for
- * the dense form, rows[n] * ld for the sparse one. */
+ * does y = fma(x[n], row n, y) for n = 0..N-1 in order, so every output sees the same
+ * sequence of fused multiply-adds whatever the block size: the AVX2 path with the FMA
+ * instruction, the portable one with fmaf, both rounding once per step, bit for bit the
+ * same. ROW(n) says where row n starts: n * ld for the dense form, rows[n] * ld for the
+ * sparse one. */
 #include "nn/row_combine.h"
 
+#include <immintrin.h>
+#include <math.h>
 #include <string.h>
 
 typedef float v8f __attribute__((vector_size(32)));
+
+/* *a = x * *r + *a, rounded once per lane (vectors by pointer: no vector ABI). */
+__attribute__((target("avx2,fma"))) static inline void madd_fma(float x, const v8f *r, v8f *a)
+{
+    *a = (v8f)_mm256_fmadd_ps(_mm256_set1_ps(x), (__m256)*r, (__m256)*a);
+}
+
+static inline void madd_portable(float x, const v8f *r, v8f *a)
+{
+    for (int i = 0; i < 8; i++)
+        (*a)[i] = fmaf(x, (*r)[i], (*a)[i]);
+}
 
 #define LOAD4(a, b, c, d, p)                                                              \
     memcpy(&a, (p), 32), memcpy(&b, (p) + 8, 32), memcpy(&c, (p) + 16, 32),               \
@@ -20,7 +36,7 @@ typedef float v8f __attribute__((vector_size(32)));
     memcpy((p), &a, 32), memcpy((p) + 8, &b, 32), memcpy((p) + 16, &c, 32),               \
         memcpy((p) + 24, &d, 32)
 
-#define ROW_COMBINE_BODY(ROW)                                                             \
+#define ROW_COMBINE_BODY(ROW, MADD)                                                       \
     size_t m = 0;                                                                         \
     for (; m + 64 <= M; m += 64) {                                                        \
         v8f a0, a1, a2, a3, a4, a5, a6, a7, r0, r1, r2, r3;                               \
@@ -30,9 +46,11 @@ typedef float v8f __attribute__((vector_size(32)));
             const float *r = A + (ROW(n)) + m;                                            \
             float xn = x[n];                                                              \
             LOAD4(r0, r1, r2, r3, r);                                                     \
-            a0 += xn * r0, a1 += xn * r1, a2 += xn * r2, a3 += xn * r3;                   \
+            MADD(xn, &r0, &a0), MADD(xn, &r1, &a1);                                       \
+            MADD(xn, &r2, &a2), MADD(xn, &r3, &a3);                                       \
             LOAD4(r0, r1, r2, r3, r + 32);                                                \
-            a4 += xn * r0, a5 += xn * r1, a6 += xn * r2, a7 += xn * r3;                   \
+            MADD(xn, &r0, &a4), MADD(xn, &r1, &a5);                                       \
+            MADD(xn, &r2, &a6), MADD(xn, &r3, &a7);                                       \
         }                                                                                 \
         STORE4(y + m, a0, a1, a2, a3);                                                    \
         STORE4(y + m + 32, a4, a5, a6, a7);                                               \
@@ -43,7 +61,8 @@ typedef float v8f __attribute__((vector_size(32)));
         for (size_t n = 0; n < N; n++) {                                                  \
             float xn = x[n];                                                              \
             LOAD4(r0, r1, r2, r3, A + (ROW(n)) + m);                                      \
-            a0 += xn * r0, a1 += xn * r1, a2 += xn * r2, a3 += xn * r3;                   \
+            MADD(xn, &r0, &a0), MADD(xn, &r1, &a1);                                       \
+            MADD(xn, &r2, &a2), MADD(xn, &r3, &a3);                                       \
         }                                                                                 \
         STORE4(y + m, a0, a1, a2, a3);                                                    \
     }                                                                                     \
@@ -52,7 +71,7 @@ typedef float v8f __attribute__((vector_size(32)));
         memcpy(&a0, y + m, 32);                                                           \
         for (size_t n = 0; n < N; n++) {                                                  \
             memcpy(&r0, A + (ROW(n)) + m, 32);                                            \
-            a0 += x[n] * r0;                                                              \
+            MADD(x[n], &r0, &a0);                                                         \
         }                                                                                 \
         memcpy(y + m, &a0, 32);                                                           \
     }
@@ -60,30 +79,31 @@ typedef float v8f __attribute__((vector_size(32)));
 #define DENSE_ROW(n) (n) * ld
 #define SPARSE_ROW(n) (size_t)rows[n] * ld
 
-__attribute__((target("avx2"))) static void combine_avx2(float *y, const float *x,
-                                                         const float *A, size_t N, size_t M,
-                                                         size_t ld)
+__attribute__((target("avx2,fma"))) static void combine_avx2(float *y, const float *x,
+                                                             const float *A, size_t N,
+                                                             size_t M, size_t ld)
 {
-    ROW_COMBINE_BODY(DENSE_ROW)
+    ROW_COMBINE_BODY(DENSE_ROW, madd_fma)
 }
 
 static void combine_portable(float *y, const float *x, const float *A, size_t N, size_t M,
                              size_t ld)
 {
-    ROW_COMBINE_BODY(DENSE_ROW)
+    ROW_COMBINE_BODY(DENSE_ROW, madd_portable)
 }
 
-__attribute__((target("avx2"))) static void sparse_avx2(float *y, const float *x,
-                                                        const uint32_t *rows, size_t N,
-                                                        const float *A, size_t M, size_t ld)
+__attribute__((target("avx2,fma"))) static void sparse_avx2(float *y, const float *x,
+                                                            const uint32_t *rows, size_t N,
+                                                            const float *A, size_t M,
+                                                            size_t ld)
 {
-    ROW_COMBINE_BODY(SPARSE_ROW)
+    ROW_COMBINE_BODY(SPARSE_ROW, madd_fma)
 }
 
 static void sparse_portable(float *y, const float *x, const uint32_t *rows, size_t N,
                             const float *A, size_t M, size_t ld)
 {
-    ROW_COMBINE_BODY(SPARSE_ROW)
+    ROW_COMBINE_BODY(SPARSE_ROW, madd_portable)
 }
 
 static int avx2_allowed = 1;
@@ -93,7 +113,7 @@ static int cpu_has_avx2(void)
     static int cached = -1; /* a benign race: every thread computes the same answer */
     if (cached < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
     }
     return cached && avx2_allowed;
 }

@@ -2,12 +2,12 @@
  * step-by-step generation.
  *
  * A is stored transposed-for-the-purpose: N rows of M floats with row stride ld, so the
- * product is N scaled row additions over contiguous memory, kept in registers 32
+ * product is N scaled row additions over contiguous memory, kept in registers up to 64
  * outputs at a time. M and ld must be multiples of 8 (pad the table with zero columns).
- * For the tiny shapes of a sampler (H = 48, M <= a few hundred) this beats a BLAS call,
- * whose fixed overhead dominates there. An AVX2 path is picked at run time; it performs
- * exactly the same float operations in the same order as the portable path (no FMA),
- * so both give bit-identical results. */
+ * For the tiny shapes of a sampler (H = 32, M <= a few hundred) this beats a BLAS call,
+ * whose fixed overhead dominates there. An AVX2 + FMA path is picked at run time;
+ * it performs exactly the same fused multiply-adds in the same order as the portable path
+ * (fmaf, one rounding each), so both give bit-identical results. */
 #ifndef NG_NN_ROW_COMBINE_H
 #define NG_NN_ROW_COMBINE_H
 
