@@ -29,6 +29,12 @@ typedef struct ng_flow_plan {
     uint16_t client_port, server_port;
     uint8_t client_mac[6], server_mac[6];
     uint8_t client_ttl, server_ttl;
+    /* Ethernet padding per direction ([NG_DIR_C2S], [NG_DIR_S2C]): short frames are
+     * padded to this length, 1..60 — the training frames of the plan's (class, kind) and
+     * direction came shorter than 60 bytes (captured on the sending host before its NIC
+     * padded them: DARPA's 54-byte LLC frames), and this is the shortest of them. 0 (the
+     * zero value) pads to 60. */
+    uint8_t eth_min_frame[2];
 } ng_flow_plan;
 
 /* What the flow level proposes for one packet of a flow (synth keeps TCP valid). */

@@ -27,7 +27,9 @@ size_t ng_put_eth(uint8_t *p, const ng_frame_spec *spec, uint16_t type_or_length
 
 size_t ng_eth_padded_len(const ng_frame_spec *spec, size_t len)
 {
-    if (spec->no_eth_pad || len >= NG_ETH_MIN_FRAME)
+    size_t min = spec->eth_min_frame && spec->eth_min_frame < NG_ETH_MIN_FRAME
+                     ? spec->eth_min_frame : NG_ETH_MIN_FRAME;
+    if (spec->no_eth_pad || len >= min)
         return len;
-    return NG_ETH_MIN_FRAME;
+    return min;
 }

@@ -19,7 +19,8 @@ size_t ng_eth_header_len(const ng_frame_spec *spec);
 /* MACs, the tag if spec->vlan, then type_or_length (an ethertype, or for 802.3 the
  * length of what follows the header, LLC included, padding excluded). */
 size_t ng_put_eth(uint8_t *p, const ng_frame_spec *spec, uint16_t type_or_length);
-/* Frame length after Ethernet padding: max(len, 60) unless spec->no_eth_pad. */
+/* Frame length after Ethernet padding: max(len, 60), or max(len, spec->eth_min_frame)
+ * when that is set (1..60), or len when spec->no_eth_pad. */
 size_t ng_eth_padded_len(const ng_frame_spec *spec, size_t len);
 
 #endif

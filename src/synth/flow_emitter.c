@@ -14,6 +14,7 @@
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_ARP 0x0806
 #define ETHERTYPE_IPV6 0x86DD
+#define ETHERTYPE_LOOPBACK 0x9000
 #define MAX_IPV4_PAYLOAD 65507u /* 65535 - 20 (IP) - 8 (UDP or ICMP) */
 #define MAX_IPV6_PAYLOAD 65527u /* 65535 - 8 */
 #define NULL_SAP 0x00
@@ -34,6 +35,8 @@ ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan)
         return NG_EMIT_ARP;
     if (plan->ethertype == 0 && plan->ip_proto == 0)
         return NG_EMIT_LLC;
+    if (plan->ethertype == ETHERTYPE_LOOPBACK && plan->ip_proto == 0)
+        return NG_EMIT_LOOPBACK;
     return NG_EMIT_UNSUPPORTED;
 }
 
@@ -135,9 +138,11 @@ static void set_specs(ng_flow_emitter *e)
     c2s->dont_fragment = e->kind == NG_EMIT_TCP;
     c2s->llc_dsap = c2s->llc_ssap = NULL_SAP;
     c2s->llc_control = LLC_UI;
+    c2s->eth_min_frame = p->eth_min_frame[NG_DIR_C2S];
     e->spec[NG_DIR_S2C] = *c2s;
     ng_frame_spec_reverse(&e->spec[NG_DIR_S2C]);
     e->spec[NG_DIR_S2C].ttl = p->server_ttl ? p->server_ttl : 64;
+    e->spec[NG_DIR_S2C].eth_min_frame = p->eth_min_frame[NG_DIR_S2C];
 }
 
 ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
@@ -191,6 +196,8 @@ static uint32_t payload_limit(const ng_flow_emitter *e)
 {
     if (e->kind == NG_EMIT_LLC)
         return NG_EMIT_MAX_LLC_PAYLOAD;
+    if (e->kind == NG_EMIT_LOOPBACK)
+        return NG_ETH_MAX_BODY;
     if (e->kind == NG_EMIT_ARP)
         return 0;
     return e->plan.ip_version == 6 ? MAX_IPV6_PAYLOAD : MAX_IPV4_PAYLOAD;
@@ -385,6 +392,7 @@ static size_t build_frame(ng_flow_emitter *e, ng_frame_spec *sp, const ng_tcp_se
     case NG_EMIT_ICMP: return build_icmp(e, &s, seg, buf, cap);
     case NG_EMIT_ARP: return build_arp(&s, seg, buf, cap);
     case NG_EMIT_LLC: return ng_build_llc_frame(buf, cap, &s);
+    case NG_EMIT_LOOPBACK: return ng_build_loopback_frame(buf, cap, &s);
     case NG_EMIT_UNSUPPORTED: break;
     }
     return 0;

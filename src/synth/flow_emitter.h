@@ -17,6 +17,10 @@
  *    server→client echo replies to the last request (a request when none came yet).
  *  - ARP: client→server requests (broadcast), server→client replies.
  *  - LLC (no ethertype, no IP): 802.3/LLC UI frames with the null SAP, payload ≤ 1497.
+ *  - Loopback (ethertype 0x9000): ECTP frames with the all-zero body of the Cisco
+ *    keepalives seen in DARPA 1999 (skipCount 0, function 0), payload ≤ 1500.
+ * Short frames are padded to 60 bytes, or to the plan's plan->eth_min_frame of their
+ * direction when set (the shortest frame training had unpadded).
  * Application payloads are zeros, except where a dissector chosen by port needs a header
  * (synth/payload_template.h): TCP proposals are raised to the port's minimum before the
  * state machine sees them, datagram lengths are set to what the protocol allows.
@@ -50,6 +54,7 @@ typedef enum ng_emit_kind {
     NG_EMIT_ICMP,
     NG_EMIT_ARP,
     NG_EMIT_LLC,
+    NG_EMIT_LOOPBACK,
     NG_EMIT_UNSUPPORTED
 } ng_emit_kind;
 

@@ -10,7 +10,9 @@
  * 44-byte IP packets followed by 6 or 2 zero bytes of padding) carry the 802.3
  * minimum of 64 bytes minus the 4-byte FCS. The builders therefore pad to 60 bytes
  * with zeros unless no_eth_pad is set (captures taken on the sending host have no
- * padding). Padding is never counted as payload: IP length fields exclude it. */
+ * padding), and to eth_min_frame instead of 60 when that is set (1..59: the shortest
+ * unpadded frame a capture had, e.g. DARPA's 54-byte LLC frames). Padding is never
+ * counted as payload: IP length fields exclude it. */
 #ifndef NG_SYNTH_FRAME_SPEC_H
 #define NG_SYNTH_FRAME_SPEC_H
 
@@ -31,6 +33,7 @@ enum {
     NG_ICMP_HEADER_LEN = 8,
     NG_ARP_FRAME_BODY_LEN = 28,
     NG_LLC_HEADER_LEN = 3,
+    NG_ETH_MAX_BODY = 1500,   /* what follows an Ethernet II header at most (MTU) */
     NG_FRAME_MAX_HEADERS = NG_ETH_HEADER_LEN + NG_VLAN_TAG_LEN + NG_IPV6_HEADER_LEN +
                            NG_TCP_HEADER_LEN + NG_TCP_MAX_OPTIONS_LEN
 };
@@ -42,6 +45,9 @@ enum {
 };
 
 enum { NG_ARP_REQUEST = 1, NG_ARP_REPLY = 2 };
+
+/* Configuration Testing Protocol (ECTP, "loopback", ethertype 0x9000) functions. */
+enum { NG_ETHERTYPE_LOOPBACK = 0x9000, NG_LOOP_REPLY = 1, NG_LOOP_FORWARD = 2 };
 
 /* The TCP header fields that change per segment (what tcp_state.c decides). */
 typedef struct ng_tcp_fields {
@@ -62,6 +68,7 @@ typedef struct ng_frame_spec {
     uint16_t vlan_id;    /* 12 bits */
     uint8_t vlan_pcp;    /* 3 bits */
     bool no_eth_pad;     /* do not pad short frames to NG_ETH_MIN_FRAME */
+    uint8_t eth_min_frame; /* pad short frames to this many bytes; 0: NG_ETH_MIN_FRAME */
 
     /* Network layer: src.family (4 or 6) selects IPv4 or IPv6. */
     ng_addr src, dst;
@@ -81,6 +88,11 @@ typedef struct ng_frame_spec {
     uint16_t arp_op;
     /* 802.2 LLC (ng_build_llc_frame). */
     uint8_t llc_dsap, llc_ssap, llc_control;
+    /* ECTP (ng_build_loopback_frame): skipCount, the function of the one message
+     * (0 as Cisco keepalives have it, NG_LOOP_REPLY, NG_LOOP_FORWARD), its receipt number
+     * (reply) or forward address (forward). */
+    uint16_t loop_skip, loop_function, loop_receipt;
+    uint8_t loop_forward[6];
 
     /* Application bytes after the last header; NULL means zeros. */
     uint32_t payload_len;

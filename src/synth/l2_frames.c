@@ -1,4 +1,4 @@
-/* l2_frames.c — ARP and LLC frame builders; see l2_frames.h. */
+/* l2_frames.c — ARP, LLC and ECTP loopback frame builders; see l2_frames.h. */
 #include "synth/l2_frames.h"
 
 #include <string.h>
@@ -58,6 +58,42 @@ size_t ng_build_llc_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec)
         memcpy(llc + NG_LLC_HEADER_LEN, spec->payload, spec->payload_len);
     else
         memset(llc + NG_LLC_HEADER_LEN, 0, spec->payload_len);
+    memset(buf + frame, 0, padded - frame);
+    return padded;
+}
+
+/* ECTP fields are little-endian (Ethernet V2.0 Configuration Testing Protocol). */
+static void put_le16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+size_t ng_build_loopback_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec)
+{
+    size_t head = 4 + (spec->loop_function == NG_LOOP_REPLY     ? 2
+                       : spec->loop_function == NG_LOOP_FORWARD ? 6
+                                                                : 0);
+    size_t body = spec->payload_len > head ? spec->payload_len : head;
+    if (body > NG_ETH_MAX_BODY)
+        return 0;
+    size_t l2 = ng_eth_header_len(spec);
+    size_t frame = l2 + body;
+    size_t padded = ng_eth_padded_len(spec, frame);
+    if (padded > cap)
+        return 0;
+    ng_put_eth(buf, spec, NG_ETHERTYPE_LOOPBACK);
+    uint8_t *p = buf + l2;
+    put_le16(p, spec->loop_skip);
+    put_le16(p + 2, spec->loop_function);
+    if (spec->loop_function == NG_LOOP_REPLY)
+        put_le16(p + 4, spec->loop_receipt);
+    else if (spec->loop_function == NG_LOOP_FORWARD)
+        memcpy(p + 4, spec->loop_forward, 6);
+    if (spec->payload)
+        memcpy(p + head, spec->payload, body - head);
+    else
+        memset(p + head, 0, body - head);
     memset(buf + frame, 0, padded - frame);
     return padded;
 }

@@ -1,7 +1,7 @@
-/* l2_frames.h — frames without IP: ARP and 802.2 LLC ("no-flow" traffic).
+/* l2_frames.h — frames without IP: ARP, 802.2 LLC and ECTP loopback ("no-flow" traffic).
  *
  * Same contract as frame_builder.h: write into buf, allocate nothing, return the
- * frame length (padded to 60 bytes unless spec->no_eth_pad) or 0 when it does not fit
+ * frame length (padded as eth.h ng_eth_padded_len says) or 0 when it does not fit
  * or the spec is impossible. */
 #ifndef NG_SYNTH_L2_FRAMES_H
 #define NG_SYNTH_L2_FRAMES_H
@@ -22,5 +22,17 @@ size_t ng_build_arp_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec);
  * stay below 0x0600 (1536) to remain a length and not an ethertype. The header is the
  * 3-byte unnumbered form, so llc_control must have its low two bits set (0x03 = UI). */
 size_t ng_build_llc_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec);
+
+/* Ethernet II / Configuration Testing Protocol (ECTP, "loopback", ethertype 0x9000):
+ * skipCount (spec->loop_skip, little-endian as the protocol has it), then one message:
+ * function spec->loop_function (little-endian) followed by the 2-byte receipt number
+ * spec->loop_receipt for NG_LOOP_REPLY or the 6-byte forward address spec->loop_forward
+ * for NG_LOOP_FORWARD, nothing for any other function (0: the all-zero body of the
+ * Cisco keepalives in DARPA 1999, skipCount 0 and function 0). payload_len counts every
+ * byte after the Ethernet header, as a capture's rows do (DARPA: 46); the bytes after the
+ * message header are spec->payload, or zeros. A payload_len shorter than the header
+ * gets just the header; more than 1500 bytes is refused. skip must point at the message
+ * (loop_skip 0) for tshark to read the function. */
+size_t ng_build_loopback_frame(uint8_t *buf, size_t cap, const ng_frame_spec *spec);
 
 #endif
