@@ -6,7 +6,8 @@
  * by rate_scale), and — unless the class is filtered out, in which case time still
  * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
  * start/end for that class and protocol (flow_shapes.h) and its TTLs (the hosts' own,
- * else the class's habits). */
+ * else the class's habits). Every plan, carried or not, then gets its Ethernet padding
+ * per direction from the class's habits (fill_padding). */
 #include "model/aggregate_internal.h"
 
 #include <math.h>
@@ -227,6 +228,27 @@ static bool next_arrival(ng_timeline *t, ng_flow_plan *plan)
     return false;
 }
 
+/* Whether each direction's short frames go out unpadded (padded only to the shortest
+ * unpadded frame of training): drawn with the share of unpadded short frames its
+ * (class, kind) had in training (DARPA: 1 for the LLC stream, 54 bytes; 0.01-0.03 for
+ * ARP, 42 bytes; 0 for everything else). The draw comes from a stream of the plan's
+ * own, so the other draws of the timeline are the same as without it; a share of 0 (a
+ * model saved before padding was learned) pads as before. */
+static void fill_padding(const ng_timeline *t, ng_flow_plan *plan)
+{
+    if (plan->app_class >= NG_APP_COUNT)
+        return;
+    const ng_header_habits *h = &t->a->habits[plan->app_class];
+    uint32_t kind = ng_flow_kind(plan->is_noflow, plan->ethertype, plan->ip_proto);
+    ng_rng rng;
+    ng_rng_stream(&rng, t->opt.seed ^ 0xe7a9ad, plan->id);
+    for (int d = 0; d < 2; d++) {
+        uint8_t min_len;
+        double share = ng_header_habits_unpadded_share(h, d, kind, &min_len);
+        plan->eth_min_frame[d] = share > 0 && ng_rng_uniform(&rng) < share ? min_len : 0;
+    }
+}
+
 bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
 {
     if (t->opt.max_flows && t->next_id >= t->opt.max_flows)
@@ -244,5 +266,6 @@ bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
         return false;
     }
     plan->id = t->next_id++;
+    fill_padding(t, plan);
     return true;
 }

@@ -1,4 +1,7 @@
-/* follow.c — real flows collected through a feature sink, sorted by start, as plans. */
+/* follow.c — real flows collected through a feature sink, sorted by start, as plans.
+ * Each direction of a plan pads its short frames only to the shortest unpadded frame
+ * of the flow's direction when most of that direction's short frames were captured
+ * unpadded (below 60 bytes). */
 #include "synth/follow.h"
 
 #include <stdlib.h>
@@ -8,10 +11,51 @@
 #include "flow/flow.h"
 #include "synth/flows_csv_reader.h"
 
+#define ETH_MIN_FRAME 60u
+
+/* Short frames (content below 60 bytes) of one flow per direction: unpadded, padded. */
+typedef struct short_frames {
+    uint32_t unpadded[2], padded[2];
+    uint8_t min_len[2]; /* shortest unpadded frame */
+} short_frames;
+
 typedef struct collector {
     ng_follow_plans *f;
     size_t cap;
+    short_frames *shorts; /* by flow id (ids count up from 0 in a capture) */
+    size_t n_shorts;
 } collector;
+
+static ng_status on_packet(void *user, const ng_packet_row *row, ng_error *err)
+{
+    collector *c = user;
+    bool unpadded = row->frame_len < ETH_MIN_FRAME;
+    bool padded = row->frame_len == ETH_MIN_FRAME &&
+                  (uint64_t)row->header_len + row->payload_len < ETH_MIN_FRAME;
+    if (!unpadded && !padded)
+        return NG_OK;
+    if (row->flow_id >= c->n_shorts) {
+        size_t n = c->n_shorts ? c->n_shorts : 256;
+        while (n <= row->flow_id && n < SIZE_MAX / 2 / sizeof *c->shorts)
+            n *= 2;
+        short_frames *p = n > row->flow_id ? realloc(c->shorts, n * sizeof *p) : NULL;
+        if (!p)
+            return ng_fail(err, NG_ENOMEM, "out of memory reading flows to follow");
+        memset(p + c->n_shorts, 0, (n - c->n_shorts) * sizeof *p);
+        c->shorts = p;
+        c->n_shorts = n;
+    }
+    short_frames *s = &c->shorts[row->flow_id];
+    int d = row->direction ? 1 : 0;
+    if (unpadded) {
+        s->unpadded[d] += s->unpadded[d] < UINT32_MAX;
+        if (row->frame_len && (s->min_len[d] == 0 || row->frame_len < s->min_len[d]))
+            s->min_len[d] = (uint8_t)row->frame_len;
+    }
+    else
+        s->padded[d] += s->padded[d] < UINT32_MAX;
+    return NG_OK;
+}
 
 static void plan_of_flow(const ng_flow *fl, ng_flow_plan *p)
 {
@@ -50,7 +94,13 @@ static ng_status on_flow(void *user, const ng_flow *flow, ng_error *err)
         f->plans = p;
         c->cap = cap;
     }
-    plan_of_flow(flow, &f->plans[f->n++]);
+    ng_flow_plan *p = &f->plans[f->n++];
+    plan_of_flow(flow, p);
+    if (flow->id < c->n_shorts) {
+        const short_frames *s = &c->shorts[flow->id];
+        for (int d = 0; d < 2; d++)
+            p->eth_min_frame[d] = s->unpadded[d] > s->padded[d] ? s->min_len[d] : 0;
+    }
     return NG_OK;
 }
 
@@ -65,17 +115,18 @@ static int by_start(const void *a, const void *b)
 ng_status ng_follow_load(ng_follow_plans *f, const char *path, int64_t start_ns, ng_error *err)
 {
     memset(f, 0, sizeof *f);
-    collector c = {f, 0};
+    collector c = {f, 0, NULL, 0};
     ng_status st;
     if (ng_flows_csv_detect(path)) {
         st = ng_flows_csv_read(path, on_flow, &c, err);
     } else {
-        ng_feature_sink sink = {.on_flow = on_flow, .user = &c};
+        ng_feature_sink sink = {.on_packet = on_packet, .on_flow = on_flow, .user = &c};
         ng_extract_options opt = {0};
         ng_extract_stats stats;
         memset(&stats, 0, sizeof stats);
         st = ng_extract_files(&path, 1, &opt, &sink, &stats, err);
     }
+    free(c.shorts);
     if (st == NG_OK && f->n == 0)
         st = ng_fail(err, NG_EFORMAT, "--follow %s: the capture holds no flows", path);
     if (st != NG_OK) {

@@ -4,7 +4,8 @@
  * flows-per-second series (KS ≤ 0.15); the streams running through the whole capture are
  * planned in every timeline at their real place, scaled with the window; the model file
  * round-trips byte for byte; the
- * same seed gives the same timeline; the timeline keeps its contract (ids, order,
+ * same seed gives the same timeline; plans pad short frames as the training frames were
+ * (DARPA's 54-byte LLC frames), old models without that pad to 60; the timeline keeps its contract (ids, order,
  * duration, max_flows, class filter, rate scale); tiny data (one flow, only UDP, only
  * non-IP frames) works; damaged headers are refused naming the key. */
 #include "test_util.h"
@@ -470,6 +471,102 @@ static void test_darpa_timeline_contract(void **state)
     assert_int_equal(ng_aggregate_habits(darpa.a, 200)->dir[0].ttl.n, 0);
 }
 
+/* Ethernet padding follows training: DARPA Monday's 776 LLC frames are 54 bytes (the
+ * capture saw them unpadded), so every LLC plan pads its frames to 54, not 60; its
+ * loopback (0x9000) frames are 60 bytes of content and its short TCP frames were all
+ * padded (HTTP 1232, SMTP 1688), so those plans keep 60; 3 of 156 ARP frames were 42
+ * bytes, so a few ARP plans (never more than a quarter) pad to 42; the one short DNS
+ * frame (a 59-byte query of the capturing host) makes DNS queries pad to 59. A model
+ * saved before padding was learned (no "unpadded"/"padded" keys) loads and pads every
+ * plan to 60. */
+static json_t *habits_of(json_t *cls) { return json_object_get(cls, "habits"); }
+
+static void test_darpa_ethernet_padding(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    size_t llc = 0, llc54 = 0, loop = 0, arp = 0, arp42 = 0, ip = 0, ip_short = 0;
+    for (uint64_t seed = 1; seed <= 5; seed++) {
+        ng_timeline_options o = options(darpa.a, seed);
+        size_t n;
+        ng_flow_plan *plans = run(darpa.a, &o, &n);
+        for (size_t i = 0; i < n; i++) {
+            const ng_flow_plan *p = &plans[i];
+            if (p->ip_version) {
+                ip++;
+                if (p->ip_proto == 6) {
+                    assert_int_equal(p->eth_min_frame[0], 0);
+                    assert_int_equal(p->eth_min_frame[1], 0);
+                }
+                if (p->eth_min_frame[0] || p->eth_min_frame[1]) {
+                    ip_short++;
+                    assert_int_equal(p->app_class, NG_APP_DNS);
+                    assert_int_equal(p->eth_min_frame[NG_DIR_C2S], 59);
+                    assert_int_equal(p->eth_min_frame[NG_DIR_S2C], 0);
+                }
+            } else if (p->ethertype == 0) {
+                llc++;
+                llc54 += p->eth_min_frame[NG_DIR_C2S] == 54;
+            } else if (p->ethertype == 0x9000) {
+                loop++;
+                assert_int_equal(p->eth_min_frame[0], 0);
+                assert_int_equal(p->eth_min_frame[1], 0);
+            } else if (p->ethertype == 0x0806) {
+                arp++;
+                for (int d = 0; d < 2; d++) {
+                    assert_true(p->eth_min_frame[d] == 0 || p->eth_min_frame[d] == 42);
+                    arp42 += p->eth_min_frame[d] == 42;
+                }
+            }
+        }
+        free(plans);
+    }
+    print_message("5 timelines: LLC plans %zu (padded to 54: %zu), loopback %zu, ARP %zu "
+                  "(directions padded to 42: %zu), IP %zu (DNS padded to 59: %zu)\n",
+                  llc, llc54, loop, arp, arp42, ip, ip_short);
+    assert_true(llc >= 5);
+    assert_int_equal(llc54, llc);
+    assert_true(loop >= 5);
+    assert_true(arp42 * 4 <= arp);
+
+    /* An old model: the keys removed, every plan pads to 60. */
+    size_t len;
+    uint8_t *bytes = encode(darpa.a, &len);
+    ng_model_file *m;
+    ng_error err;
+    assert_int_equal(ng_model_file_decode(bytes, len, "old.ngm", &m, &err), NG_OK);
+    json_t *classes = json_object_get(json_object_get(m->header, "aggregate"), "classes");
+    size_t removed = 0;
+    for (size_t c = 0; c < json_array_size(classes); c++)
+        for (int d = 0; d < 2; d++) {
+            json_t *dir = json_object_get(habits_of(json_array_get(classes, c)), d ? "s2c" : "c2s");
+            removed += json_object_del(dir, "unpadded") == 0;
+            removed += json_object_del(dir, "padded") == 0;
+        }
+    assert_true(removed > 0);
+    ng_aggregate *old;
+    if (ng_aggregate_load(m, &old, &err))
+        fail_msg("old model: %s", err.msg);
+    ng_timeline_options o = options(old, 1);
+    size_t n, old_llc = 0;
+    ng_flow_plan *plans = run(old, &o, &n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(plans[i].eth_min_frame[0], 0);
+        assert_int_equal(plans[i].eth_min_frame[1], 0);
+        old_llc += !plans[i].ip_version && plans[i].ethertype == 0;
+    }
+    assert_true(old_llc > 0);
+    print_message("old model without the keys: %zu plans (%zu LLC), all padded to 60\n", n,
+                  old_llc);
+    free(plans);
+    ng_aggregate_free(old);
+    ng_model_file_free(m);
+    free(bytes);
+}
+
 /* ---- damaged headers ---- */
 
 typedef void (*damage_fn)(json_t *agg);
@@ -824,6 +921,7 @@ int main(void)
         cmocka_unit_test(test_darpa_carried_streams),
         cmocka_unit_test(test_darpa_round_trip_and_determinism),
         cmocka_unit_test(test_darpa_timeline_contract),
+        cmocka_unit_test(test_darpa_ethernet_padding),
         cmocka_unit_test(test_damaged_headers_refused),
         cmocka_unit_test(test_mutated_headers_never_crash),
         cmocka_unit_test(test_tiny_one_flow),
