@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "model/flow_level_internal.h"
+#include "nn/categorical.h"
 #include "nn/fastmath.h"
 #include "nn/lstm_cell.h"
-#include "nn/categorical.h"
 #include "nn/mdn.h"
 #include "nn/row_combine.h"
 
