@@ -5,6 +5,7 @@
  * compute the same lanes with the same operations. */
 #include "nn/categorical.h"
 
+#include <immintrin.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -16,68 +17,89 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 
 #define V8(c) {(c), (c), (c), (c), (c), (c), (c), (c)}
 
-/* The body of ng_fast_expf on 8 lanes (same constants, same order of operations). */
-#define EXP8(x, out)                                                                     \
-    do {                                                                                 \
-        const v8f lo = V8(-87.0f), hi = V8(88.0f), magic = V8(12582912.0f);              \
-        v8f xc = x;                                                                      \
-        xc = (v8f)(((v8i)(xc < lo) & (v8i)lo) | (~(v8i)(xc < lo) & (v8i)xc));            \
-        xc = (v8f)(((v8i)(xc > hi) & (v8i)hi) | (~(v8i)(xc > hi) & (v8i)xc));            \
-        v8f kf = (xc * 1.44269504088896341f + magic) - magic;                           \
-        v8f r = xc - kf * 0.693359375f - kf * -2.12194440e-4f;                           \
-        v8f p = r * 1.9875691500e-4f + 1.3981999507e-3f;                                 \
-        p = p * r + 8.3334519073e-3f;                                                    \
-        p = p * r + 4.1665795894e-2f;                                                    \
-        p = p * r + 1.6666665459e-1f;                                                    \
-        p = p * r + 5.0000001201e-1f;                                                    \
-        p = p * r * r + r + 1.0f;                                                        \
+/* a * b + c rounded once, 8 lanes: the FMA instruction, or fmaf lane by lane (vectors by
+ * pointer, so the portable build passes no vector in registers). */
+__attribute__((target("avx2,fma"))) static inline void fma8_avx2(const v8f *a, const v8f *b,
+                                                                const v8f *c, v8f *out)
+{
+    *out = (v8f)_mm256_fmadd_ps((__m256)*a, (__m256)*b, (__m256)*c);
+}
+
+static inline void fma8_portable(const v8f *a, const v8f *b, const v8f *c, v8f *out)
+{
+    for (int i = 0; i < 8; i++)
+        (*out)[i] = fmaf((*a)[i], (*b)[i], (*c)[i]);
+}
+
+/* e^x for x <= 0 (x = z - max z), 8 lanes: x clamped at -87 (e^-87 ~ 1.6e-38), x = k ln2
+ * + r with k rounded to an integer, Cephes' degree-7 polynomial for e^r in fused
+ * multiply-adds, 2^k put into the exponent bits. Relative error below 2e-7. */
+#define EXP8(x, out, FMA8)                                                                \
+    do {                                                                                  \
+        const v8f lo = V8(-87.0f), magic = V8(12582912.0f), log2e = V8(1.44269504088896341f); \
+        const v8f minus_ln2_hi = V8(-0.693359375f), minus_ln2_lo = V8(2.12194440e-4f);    \
+        static const float c[6] = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f,  \
+                                   4.1665795894e-2f, 1.6666665459e-1f, 5.0000001201e-1f}; \
+        v8f xc = x, kf, r, p, ck;                                                         \
+        xc = (v8f)(((v8i)(xc >= lo) & (v8i)xc) | (~(v8i)(xc >= lo) & (v8i)lo));           \
+        FMA8(&xc, &log2e, &magic, &kf);                                                   \
+        kf -= magic;                                                                      \
+        FMA8(&kf, &minus_ln2_hi, &xc, &r);                                                \
+        FMA8(&kf, &minus_ln2_lo, &r, &r);                                                 \
+        p = (v8f)V8(c[0]);                                                                \
+        for (int j = 1; j < 6; j++) {                                                     \
+            ck = (v8f)V8(c[j]);                                                           \
+            FMA8(&p, &r, &ck, &p);                                                        \
+        }                                                                                 \
+        v8f r2 = r * r, r1 = r + 1.0f;                                                    \
+        FMA8(&p, &r2, &r1, &p);                                                           \
         v8i bits = (__builtin_convertvector(kf, v8i) + 127) << 23;                        \
-        out = p * (v8f)bits;                                                             \
+        out = p * (v8f)bits;                                                              \
     } while (0)
 
 /* max of z[0..n), then z[i] = exp(z[i] - max) and their sum. Every entry, the tail
  * too, goes through the 8-lane exp (the tail in a local block padded with the maximum,
  * whose lanes are masked out of the sum); the lanes of the sum are added in a fixed order. */
-#define WEIGHTS_BODY                                                                     \
-    size_t full = n / 8 * 8, tail = n - full;                                            \
-    v8f vmax = V8(z[0]);                                                                 \
-    for (size_t i = 0; i < full; i += 8) {                                               \
-        v8f v;                                                                           \
-        memcpy(&v, z + i, sizeof v);                                                     \
-        vmax = (v8f)(((v8i)(v > vmax) & (v8i)v) | (~(v8i)(v > vmax) & (v8i)vmax));       \
-    }                                                                                    \
-    float m = vmax[0];                                                                   \
-    for (int l = 1; l < 8; l++)                                                          \
-        m = vmax[l] > m ? vmax[l] : m;                                                   \
-    for (size_t i = full; i < n; i++)                                                    \
-        m = z[i] > m ? z[i] : m;                                                         \
-    v8f shift = V8(m), acc = V8(0.0f), e;                                                \
-    for (size_t i = 0; i < full; i += 8) {                                               \
-        v8f v;                                                                           \
-        memcpy(&v, z + i, sizeof v);                                                     \
-        EXP8(v - shift, e);                                                              \
-        memcpy(z + i, &e, sizeof e);                                                     \
-        acc += e;                                                                        \
-    }                                                                                    \
-    if (tail) {                                                                          \
-        v8f v = shift;                                                                   \
-        memcpy(&v, z + full, tail * sizeof(float));                                      \
-        EXP8(v - shift, e);                                                              \
-        memcpy(z + full, &e, tail * sizeof(float));                                      \
-        const v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};                                       \
-        v8i keep = lane < (v8i)V8((int32_t)tail);                                        \
-        acc += (v8f)(keep & (v8i)e);                                                     \
-    }                                                                                    \
+#define WEIGHTS_BODY(FMA8)                                                                \
+    size_t full = n / 8 * 8, tail = n - full;                                             \
+    v8f vmax = V8(z[0]);                                                                  \
+    for (size_t i = 0; i < full; i += 8) {                                                \
+        v8f v;                                                                            \
+        memcpy(&v, z + i, sizeof v);                                                      \
+        vmax = (v8f)(((v8i)(v > vmax) & (v8i)v) | (~(v8i)(v > vmax) & (v8i)vmax));        \
+    }                                                                                     \
+    float m = vmax[0];                                                                    \
+    for (int l = 1; l < 8; l++)                                                           \
+        m = vmax[l] > m ? vmax[l] : m;                                                    \
+    for (size_t i = full; i < n; i++)                                                     \
+        m = z[i] > m ? z[i] : m;                                                          \
+    v8f shift = V8(m), acc = V8(0.0f), e;                                                 \
+    for (size_t i = 0; i < full; i += 8) {                                                \
+        v8f v;                                                                            \
+        memcpy(&v, z + i, sizeof v);                                                      \
+        EXP8(v - shift, e, FMA8);                                                         \
+        memcpy(z + i, &e, sizeof e);                                                      \
+        acc += e;                                                                         \
+    }                                                                                     \
+    if (tail) {                                                                           \
+        v8f v = shift;                                                                    \
+        memcpy(&v, z + full, tail * sizeof(float));                                       \
+        EXP8(v - shift, e, FMA8);                                                         \
+        memcpy(z + full, &e, tail * sizeof(float));                                       \
+        const v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};                                        \
+        v8i keep = lane < (v8i)V8((int32_t)tail);                                         \
+        acc += (v8f)(keep & (v8i)e);                                                      \
+    }                                                                                     \
     return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]));
 
-__attribute__((target("avx2"))) static float weights_avx2(float *z, size_t n)
+__attribute__((target("avx2,fma"))) static float weights_avx2(float *z, size_t n)
 {
-    WEIGHTS_BODY
+    WEIGHTS_BODY(fma8_avx2)
 }
 
 static float weights_portable(float *z, size_t n)
 {
-    WEIGHTS_BODY
+    WEIGHTS_BODY(fma8_portable)
 }
 
 static int avx2_allowed = 1;
@@ -87,7 +109,7 @@ static int cpu_has_avx2(void)
     static int cached = -1; /* a benign race: every thread computes the same answer */
     if (cached < 0) {
         __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
+        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
     }
     return cached && avx2_allowed;
 }

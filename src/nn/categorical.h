@@ -7,10 +7,11 @@
  *   size_t i = ng_categorical_pick(z, n, sum, u);        // inverse CDF at u * sum
  *
  * `exclude` (an index, or NG_CATEGORICAL_NONE) gets weight 0 and is never picked. n must
- * be at least 1 and, with an exclusion, at least 2. Weights use nn/fastmath.h's exp
- * (relative error < 1e-7) and are summed 8 lanes at a time; an AVX2 path is picked at run
- * time and performs the same float operations in the same order as the portable path, so
- * a seed draws the same indices on every x86-64 machine. pick never returns an entry of
+ * be at least 1 and, with an exclusion, at least 2. Weights use the scheme of
+ * nn/fastmath.h's exp in fused multiply-adds (relative error < 2e-7) and are summed 8
+ * lanes at a time; an AVX2 + FMA path is picked at run time and performs the same
+ * operations in the same order as the portable path (fmaf), so a seed draws the same
+ * indices on every x86-64 machine. pick never returns an entry of
  * weight 0 (it falls back to the last entry of positive weight when rounding leaves u*sum
  * past the end). */
 #ifndef NG_NN_CATEGORICAL_H
