@@ -102,6 +102,8 @@ const char *ng_app_class_name(ng_app_class cls)
 
 int ng_app_class_from_name(const char *name)
 {
+    if (!name) /* e.g. json_string_value of a field that is not a string */
+        return -1;
     for (int i = 0; i < NG_APP_COUNT; i++)
         if (!strcmp(class_names[i], name))
             return i;

@@ -59,7 +59,7 @@ ng_app_class ng_app_class_of(uint8_t proto, uint16_t client_port, uint16_t serve
 int ng_app_port_known(uint8_t proto, uint16_t port);
 /* Stable lower-case name ("http", "other-tcp", "no-flow", ...); "?" when out of range. */
 const char *ng_app_class_name(ng_app_class cls);
-/* Class of a name, or -1 when unknown. */
+/* Class of a name, or -1 when unknown or NULL. */
 int ng_app_class_from_name(const char *name);
 
 #endif

@@ -47,6 +47,7 @@ static void test_names_round_trip(void **state)
     assert_string_equal(ng_app_class_name(NG_APP_OTHER_TCP), "other-tcp");
     assert_string_equal(ng_app_class_name(NG_APP_COUNT), "?");
     assert_int_equal(ng_app_class_from_name("nope"), -1);
+    assert_int_equal(ng_app_class_from_name(NULL), -1); /* a JSON field that is not a string */
 }
 
 int main(void)
