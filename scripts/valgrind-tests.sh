@@ -123,7 +123,7 @@ selected() {
 }
 
 VG_SKIP='*/rm,*/cat,*/cmp,*/diff,*/grep,*/wc,*/head,*/tail,*/sort,*/mkdir,*/ls,*/cp'
-VG_SKIP="$VG_SKIP,*/mv,*/chmod,*/tshark,*/editcap,*/capinfos,*/python*,*/tcpdump"
+VG_SKIP="$VG_SKIP,*/mv,*/chmod,*/tshark,*/editcap,*/capinfos,*/python*,*/tcpdump,*/script"
 VG_LIMIT="${VALGRIND_TIMEOUT:-900}"
 export VG_LOGDIR VG_SKIP VG_LIMIT
 start_all=$(date +%s)
