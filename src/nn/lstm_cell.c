@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "nn/cpu_features.h"
 #include "nn/fastmath.h"
 
 static inline void forward_one(float *G, float *c, float *h, float *th, const float *c_prev,
@@ -145,12 +146,7 @@ static int avx2_allowed = 1;
 
 static int cpu_has_avx2(void)
 {
-    static int cached = -1; /* a benign race: every thread computes the same answer */
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") ? 1 : 0;
-    }
-    return cached && avx2_allowed;
+    return ng_cpu_has_avx2() && avx2_allowed;
 }
 #endif
 

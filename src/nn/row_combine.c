@@ -15,6 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "nn/cpu_features.h"
+
 typedef float v8f __attribute__((vector_size(32)));
 
 /* *a = x * *r + *a, rounded once per lane (vectors by pointer: no vector ABI). */
@@ -110,12 +112,7 @@ static int avx2_allowed = 1;
 
 static int cpu_has_avx2(void)
 {
-    static int cached = -1; /* a benign race: every thread computes the same answer */
-    if (cached < 0) {
-        __builtin_cpu_init();
-        cached = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
-    }
-    return cached && avx2_allowed;
+    return ng_cpu_has_avx2_fma() && avx2_allowed;
 }
 
 int ng_row_combine_use_avx2(int allow)
