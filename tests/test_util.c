@@ -102,6 +102,31 @@ int ng_test_run(const char *fmt, ...)
     return WEXITSTATUS(status);
 }
 
+long ng_test_tshark_errors(const char *path)
+{
+    if (ng_test_run("command -v tshark >/dev/null 2>&1") != 0) {
+        printf("  tshark not installed: skipped\n");
+        return -1;
+    }
+    char out[4096];
+    snprintf(out, sizeof out, "%s", ng_test_tmp("tshark_errors.txt"));
+    assert_int_equal(ng_test_run("tshark -n -r '%s' -o ip.check_checksum:TRUE "
+                                 "-o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE "
+                                 "-Y '_ws.malformed || _ws.expert.severity >= error' -T fields "
+                                 "-e frame.number -e _ws.col.Protocol -e _ws.expert.message "
+                                 ">'%s' 2>/dev/null", path, out), 0);
+    size_t len;
+    uint8_t *text = ng_test_read_file(out, &len);
+    long lines = 0;
+    for (size_t i = 0; i < len; i++)
+        lines += text[i] == '\n';
+    printf("  tshark: %ld malformed or error-level frames\n", lines);
+    if (lines)
+        printf("%.*s\n", (int)(len < 2000 ? len : 2000), (const char *)text);
+    free(text);
+    return lines;
+}
+
 const char *ng_test_binary(void)
 {
     static char binary[4096];

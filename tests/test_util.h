@@ -34,6 +34,10 @@ const char *ng_test_binary(void);
 bool ng_test_small(void);
 /* Run a shell command, return its exit status (or -1). */
 int ng_test_run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Frames of the capture at path that tshark, validating IP/TCP/UDP checksums, calls
+ * malformed or error-level (they are printed, up to 2000 bytes); -1 when tshark is not
+ * installed (callers then skip that check). Asserts tshark itself ran. */
+long ng_test_tshark_errors(const char *path);
 
 /* Skip the current test unless the shared file exists; yields its path. */
 #define NG_REQUIRE_SHARED(var, rel) \

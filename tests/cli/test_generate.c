@@ -136,22 +136,9 @@ static void check_valid(const char *path, size_t min_packets)
 
 static void check_tshark(const char *path)
 {
-    if (ng_test_run("command -v tshark >/dev/null 2>&1") != 0) {
-        printf("  tshark not installed: skipped\n");
-        return;
-    }
-    const char *out = ng_test_tmp("tshark.txt");
-    int rc = ng_test_run("tshark -n -r %s -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "
-                         "-o udp.check_checksum:TRUE -Y '_ws.malformed || "
-                         "_ws.expert.severity >= error' -T fields -e frame.number "
-                         "-e _ws.expert.message >%s 2>/dev/null", path, out);
-    assert_int_equal(rc, 0);
-    char *text = read_text(out);
-    printf("  tshark: %zu malformed or error-level frames\n", count_lines(text));
-    if (text[0])
-        printf("%.2000s\n", text);
-    assert_int_equal(count_lines(text), 0);
-    free(text);
+    long errors = ng_test_tshark_errors(path);
+    if (errors >= 0)
+        assert_int_equal(errors, 0);
 }
 
 static void test_valid_capture(void **state)

@@ -205,26 +205,9 @@ static void read_capture(const char *path, readback *rb)
 /* tshark (when installed) finds no malformed frame and no error-level expert item. */
 static void check_tshark(const char *path)
 {
-    if (ng_test_run("command -v tshark >/dev/null 2>&1") != 0) {
-        printf("  tshark not installed: skipped\n");
-        return;
-    }
-    const char *out = ng_test_tmp("tshark.txt");
-    assert_int_equal(ng_test_run("tshark -n -r %s -o ip.check_checksum:TRUE "
-                                 "-o tcp.check_checksum:TRUE -o udp.check_checksum:TRUE "
-                                 "-Y '_ws.malformed || _ws.expert.severity >= error' -T fields "
-                                 "-e frame.number -e _ws.col.Protocol -e _ws.expert.message "
-                                 ">%s 2>/dev/null", path, out), 0);
-    size_t len;
-    uint8_t *text = ng_test_read_file(out, &len);
-    size_t lines = 0;
-    for (size_t i = 0; i < len; i++)
-        lines += text[i] == '\n';
-    printf("  tshark: %zu malformed or error-level frames\n", lines);
-    if (lines)
-        printf("%.*s\n", (int)(len < 2000 ? len : 2000), (const char *)text);
-    free(text);
-    assert_int_equal(lines, 0);
+    long errors = ng_test_tshark_errors(path);
+    if (errors >= 0)
+        assert_int_equal(errors, 0);
 }
 
 /* ---- tests ---- */
