@@ -31,6 +31,7 @@ if [ -z "$MODEL" ]; then
 fi
 
 run_generate() { # packets output → prints "wall_seconds rss_kb cpu_seconds"
+    rm -f "$2" # freeing the previous run's pages is not this run's work
     /usr/bin/time -v "$BIN" -q generate -m "$MODEL" -o "$2" --packets "$1" --seed 1 \
         2>"$TMP/time.txt"
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$TMP/time.txt" |
@@ -59,6 +60,7 @@ awk -v n="$N" -v c="$GEN_CPU" 'BEGIN { printf "  CPU (user + system): %.2f s = %
 
 DUMP_RATE=0
 for _ in $(seq "$REPEAT"); do
+    rm -f "$TMP/dump.pcap"
     DUMP=$("$ROOT/$BUILD/bench_pcap_dump" "$TMP/gen.pcap" "$N" "$TMP/dump.pcap")
     RATE=$(echo "$DUMP" | awk '{print $(NF-1)}')
     if awk -v a="$RATE" -v b="$DUMP_RATE" 'BEGIN { exit !(a > b) }'; then
