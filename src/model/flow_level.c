@@ -37,8 +37,8 @@ static size_t table_floats(const ng_flow_level *fl)
 {
     const ng_flow_codec *c = &fl->net.codec;
     size_t H = fl->net.hidden;
-    return (c->input_size + H) * fl->gates_pad + (H + 1) * fl->head1_pad +
-           (H + c->in2_extra) * fl->head2_pad + c->sizes.n + 1 + NG_FLOW_LOG1P_TABLE;
+    return (c->input_size + H) * fl->gates_pad + (H + 1) * fl->head1_pad + c->sizes.n + 1 +
+           NG_FLOW_LOG1P_TABLE;
 }
 
 static void carve_tables(ng_flow_level *fl)
@@ -50,10 +50,6 @@ static void carve_tables(ng_flow_level *fl)
     fl->whh_t = p, p += H * fl->gates_pad;
     fl->head1_t = p, p += H * fl->head1_pad;
     fl->head1_b = p, p += fl->head1_pad;
-    fl->head2_t = p, p += H * fl->head2_pad;
-    fl->cluster_t = p, p += c->k * fl->head2_pad;
-    fl->dir_t = p, p += 2 * fl->head2_pad;
-    fl->flags_t = p, p += ng_vocab_size(&c->flags) * fl->head2_pad;
     fl->size_z = p, p += c->sizes.n + 1;
     fl->log1p_t = p;
 }
@@ -63,26 +59,13 @@ static void fill_tables(ng_flow_level *fl)
     const ng_flow_net *net = &fl->net;
     const ng_flow_codec *c = &net->codec;
     const ng_params *p = &net->params;
-    size_t H = net->hidden, G = 4 * H, K = c->k, O2 = c->out2_size, W2 = H + c->in2_extra;
+    size_t H = net->hidden, G = 4 * H, K = c->k;
     transpose_into(fl->in_proj_t, fl->gates_pad, ng_params_data(p, net->lstm.w_ih[0]), G,
                    c->input_size, c->input_size);
     transpose_into(fl->whh_t, fl->gates_pad, ng_params_data(p, net->lstm.w_hh[0]), G, H, H);
     transpose_into(fl->head1_t, fl->head1_pad, ng_params_data(p, net->head1_w), K + 1, H, H);
     memcpy(fl->head1_b, ng_params_data(p, net->head1_b), (K + 1) * sizeof(float));
-    const float *w2 = ng_params_data(p, net->head2_w), *b2 = ng_params_data(p, net->head2_b);
-    transpose_into(fl->head2_t, fl->head2_pad, w2, O2, H, W2);
-    transpose_into(fl->cluster_t, fl->head2_pad, w2 + H + c->in2_cluster, O2, K, W2);
-    transpose_into(fl->dir_t, fl->head2_pad, w2 + H + c->in2_dir, O2, 2, W2);
-    transpose_into(fl->flags_t, fl->head2_pad, w2 + H + c->in2_flags, O2,
-                   ng_vocab_size(&c->flags), W2);
     fl->zero_flags_idx = (uint8_t)ng_vocab_index(&c->flags, 0);
-    for (size_t k = 0; k < K; k++)
-        for (size_t o = 0; o < O2; o++)
-            fl->cluster_t[k * fl->head2_pad + o] += b2[o];
-    for (size_t k = 0; k < K; k++)
-        for (size_t o = 0; o < fl->support.width; o++)
-            if (!ng_cluster_support_allows(&fl->support, k, o))
-                fl->cluster_t[k * fl->head2_pad + c->out_dir + o] = NG_FLOW_UNSUPPORTED;
     for (size_t i = 0; i < c->sizes.n; i++)
         fl->size_z[i] = ng_flow_codec_payload_z(c, c->sizes.values[i]);
     for (size_t i = 0; i < NG_FLOW_LOG1P_TABLE; i++)
@@ -102,7 +85,8 @@ ng_status ng_flow_level_prepare(ng_flow_level *fl, ng_error *err)
         return ng_fail(err, NG_ENOMEM, "no memory for the flow level's generation tables");
     carve_tables(fl);
     fill_tables(fl);
-    return NG_OK;
+    ng_cluster_heads_free(&fl->heads);
+    return ng_cluster_heads_build(&fl->heads, net, &fl->support, err);
 }
 
 void ng_flow_level_free(ng_flow_level *fl)
@@ -111,6 +95,7 @@ void ng_flow_level_free(ng_flow_level *fl)
         return;
     ng_flow_net_free(&fl->net);
     ng_cluster_support_free(&fl->support);
+    ng_cluster_heads_free(&fl->heads);
     free(fl->tables);
     free(fl);
 }

@@ -7,34 +7,29 @@
  *   in_proj_t [input_size, gates_pad]  layer 0's W_ih^T: a one-hot input adds one row
  *   whh_t     [H, gates_pad]           layer 0's W_hh^T
  *   head1_t   [H, head1_pad], head1_b [head1_pad]
- *   head2_t   [H, head2_pad]           the h columns of head 2, transposed
- *   cluster_t [k, head2_pad]           head 2's bias + its one-hot cluster column c, and
- *                                      NG_FLOW_UNSUPPORTED on the categorical outputs the
- *                                      cluster was never seen with (model/cluster_support.h)
- *   dir_t     [2, head2_pad]           head 2's direction columns (zero for direction outputs)
- *   flags_t   [flags + 1, head2_pad]   head 2's flags columns (zero for dir/flags outputs)
+ *   heads                              head 2 per cluster, cut to the outputs of its
+ *                                      support (model/cluster_heads.h); head2_pad floats
+ *                                      hold any one of them
  *   size_z    [sizes.n]                payload z of each kept size
  *   log1p_t   [NG_FLOW_LOG1P_TABLE]    log1p(i) for the progress features */
 #ifndef NG_MODEL_FLOW_LEVEL_INTERNAL_H
 #define NG_MODEL_FLOW_LEVEL_INTERNAL_H
 
+#include "model/cluster_heads.h"
 #include "model/cluster_support.h"
 #include "model/flow_level.h"
 #include "model/flow_net.h"
 
 #define NG_FLOW_LOG1P_TABLE 4096
-/* Logit of an output outside a cluster's support: its weight in a draw is e^-87 relative
- * to the largest (the exp's clamp), and a row of only such outputs stays finite. */
-#define NG_FLOW_UNSUPPORTED (-1e30f)
-
 struct ng_flow_level {
     ng_flow_net net;
     size_t gates_pad, head1_pad, head2_pad;
     float *tables; /* one block holding the tables below */
-    float *in_proj_t, *whh_t, *head1_t, *head1_b, *head2_t, *cluster_t, *dir_t, *flags_t;
+    float *in_proj_t, *whh_t, *head1_t, *head1_b;
     float *size_z, *log1p_t;
     uint8_t zero_flags_idx; /* flags index of the value 0 (non-TCP packets) */
     ng_cluster_support support;
+    ng_cluster_heads heads;
 };
 
 /* A level with a network of the codec's shape (batch 1, 1 step; parameters zero). */

@@ -4,7 +4,7 @@
  * internal.h): the flow's constant conditioning once at begin, then per step the rows of
  * the previous cluster and flags (one-hot) and of the scalar inputs (direction, IAT,
  * payload, progress). W_hh and both heads are products with transposed tables
- * (nn/row_combine.h); head 2's one-hot cluster part plus its bias is one table row.
+ * (nn/row_combine.h); head 2 is the drawn cluster's compact head (model/cluster_heads.h).
  * Layers above the first use BLAS. */
 #include "model/flow_sampler.h"
 
@@ -21,6 +21,7 @@
 #include "nn/row_combine.h"
 
 #define NO_EXCLUDE NG_CATEGORICAL_NONE
+#define NO_CLUSTER UINT16_MAX
 
 void ng_flow_sampler_init(ng_flow_sampler *s)
 {
@@ -59,14 +60,6 @@ static ng_status reserve(ng_flow_sampler *s, const ng_flow_level *fl, ng_error *
     s->head2_h = p, p += fl->head2_pad;
     s->logits = p; /* head 1 [head1_pad], head 2 [head2_pad], input scratch */
     return NG_OK;
-}
-
-/* z += table[row] (head 2's direction and flags columns). */
-static void add_row(float *z, const float *table, size_t row, size_t pad)
-{
-    const float one = 1.0f;
-    const uint32_t r = (uint32_t)row;
-    ng_row_combine_sparse(z, &one, &r, 1, table, pad, pad);
 }
 
 /* The rows of in_proj_t that an input selects, with their scales, added to gates g in
@@ -269,7 +262,8 @@ static bool flow_is_over(const ng_flow_sampler *s)
 }
 
 /* What every draw of this step shares, computed once: head 1's weights over the clusters
- * and the end (s->logits, sum in s->cluster_sum) and h's part of head 2 (s->head2_h). */
+ * and the end (s->logits, sum in s->cluster_sum); head 2 is computed per drawn cluster
+ * and kept for the redraws that draw it again (s->head2_h for s->head2_cluster). */
 static void step_heads(const ng_flow_level *fl, ng_flow_sampler *s, const float *h)
 {
     size_t K = fl->net.codec.k;
@@ -278,8 +272,8 @@ static void step_heads(const ng_flow_level *fl, ng_flow_sampler *s, const float 
     ng_row_combine(z, h, fl->head1_t, fl->net.hidden, fl->head1_pad, fl->head1_pad);
     bool may_end = s->target ? false : s->emitted > 0;
     s->cluster_sum = ng_categorical_weights(z, K + 1, may_end ? NO_EXCLUDE : K);
-    memset(s->head2_h, 0, fl->head2_pad * sizeof(float));
-    ng_row_combine(s->head2_h, h, fl->head2_t, fl->net.hidden, fl->head2_pad, fl->head2_pad);
+    s->step_h = h;
+    s->head2_cluster = NO_CLUSTER;
 }
 
 static uint16_t next_cluster(const ng_flow_level *fl, ng_flow_sampler *s)
@@ -288,48 +282,75 @@ static uint16_t next_cluster(const ng_flow_level *fl, ng_flow_sampler *s)
                                          ng_rng_uniform(&s->rng));
 }
 
-/* Head 2's logits for a cluster: its table row (bias included) + h's part. */
-static void head2_outputs(const ng_flow_level *fl, const ng_flow_sampler *s, uint16_t cluster,
-                          float *z)
+/* Head 2's logits for the cluster, in its compact columns (model/cluster_heads.h). */
+static const ng_cluster_head *head2_outputs(const ng_flow_level *fl, ng_flow_sampler *s,
+                                            uint16_t cluster, float *z)
 {
-    const float *row = fl->cluster_t + (size_t)cluster * fl->head2_pad;
-    for (size_t j = 0; j < fl->head2_pad; j += 4)
-        ng_v4f_store(z + j, ng_v4f_load(row + j) + ng_v4f_load(s->head2_h + j));
-}
-
-static uint32_t sample_payload(const ng_flow_level *fl, float *z, ng_rng *rng, uint8_t *idx,
-                               float *payload_z)
-{
-    const ng_flow_codec *c = &fl->net.codec;
-    *idx = (uint8_t)ng_categorical_sample(z + c->out_size, ng_vocab_size(&c->sizes), NO_EXCLUDE,
-                                          rng);
-    if (*idx < c->sizes.n) {
-        *payload_z = fl->size_z[*idx];
-        return c->sizes.values[*idx];
+    const ng_cluster_head *head = &fl->heads.head[cluster];
+    if (s->head2_cluster != cluster) {
+        ng_cluster_head_logits(head, s->step_h, fl->net.hidden, s->head2_h);
+        s->head2_cluster = cluster;
     }
-    uint32_t payload = ng_flow_codec_payload(c, ng_mdn_sample(z + c->out_other, 1, rng));
-    *payload_z = ng_flow_codec_payload_z(c, payload);
-    return payload;
+    memcpy(z, s->head2_h, head->pad * sizeof *z);
+    return head;
 }
 
-static uint8_t sample_flags(const ng_flow_level *fl, bool tcp, float *z, ng_rng *rng,
-                            uint8_t *idx)
+/* z += table[row] (the head's direction and flags input columns). */
+static void add_row(const ng_cluster_head *head, float *z, const float *table, size_t row)
+{
+    const float one = 1.0f;
+    const uint32_t r = (uint32_t)row;
+    ng_row_combine_sparse(z, &one, &r, 1, table, head->pad, head->pad);
+}
+
+/* A column of n (from `at`) by softmax(z[at..]). One column needs no weights, but takes
+ * its uniform all the same: every draw uses one, so a support does not shift the stream. */
+static size_t draw_column(float *z, size_t at, size_t n, size_t exclude, ng_rng *rng)
+{
+    if (n == 1) {
+        (void)ng_rng_uniform(rng);
+        return at;
+    }
+    return at + ng_categorical_sample(z + at, n, exclude == SIZE_MAX ? NO_EXCLUDE : exclude - at,
+                                      rng);
+}
+
+/* Direction 1 with probability softmax(z)[1] = 1 / (1 + e^(z0 - z1)). */
+static uint8_t draw_direction(const ng_cluster_head *head, const float *z, ng_rng *rng)
+{
+    if (head->n_dir == 1) {
+        (void)ng_rng_uniform(rng); /* as draw_column */
+        return (uint8_t)head->index[0];
+    }
+    double p1 = 1.0 / (1.0 + (double)ng_fast_expf(z[0] - z[1]));
+    return ng_rng_uniform(rng) < p1 ? 1 : 0;
+}
+
+static uint8_t sample_flags(const ng_flow_level *fl, const ng_cluster_head *head, bool tcp,
+                            float *z, ng_rng *rng, uint8_t *idx)
 {
     const ng_flow_codec *c = &fl->net.codec;
     if (!tcp || !c->flags.n) {
         *idx = fl->zero_flags_idx;
         return 0;
     }
-    *idx = (uint8_t)ng_categorical_sample(z + c->out_flags, ng_vocab_size(&c->flags), c->flags.n,
-                                          rng);
+    size_t col = draw_column(z, head->flags_at, head->n_flags, head->flags_other_col, rng);
+    *idx = (uint8_t)head->index[col];
     return (uint8_t)c->flags.values[*idx];
 }
 
-/* Direction 1 with probability softmax(z)[1] = 1 / (1 + e^(z0 - z1)). */
-static uint8_t draw_direction(const float *z, ng_rng *rng)
+static uint32_t sample_payload(const ng_flow_level *fl, const ng_cluster_head *head, float *z,
+                               ng_rng *rng, uint8_t *idx, float *payload_z)
 {
-    double p1 = 1.0 / (1.0 + (double)ng_fast_expf(z[0] - z[1]));
-    return ng_rng_uniform(rng) < p1 ? 1 : 0;
+    const ng_flow_codec *c = &fl->net.codec;
+    *idx = (uint8_t)head->index[draw_column(z, head->sizes_at, head->n_sizes, SIZE_MAX, rng)];
+    if (*idx < c->sizes.n) {
+        *payload_z = fl->size_z[*idx];
+        return c->sizes.values[*idx];
+    }
+    uint32_t payload = ng_flow_codec_payload(c, ng_mdn_sample(z + head->other_at, 1, rng));
+    *payload_z = ng_flow_codec_payload_z(c, payload);
+    return payload;
 }
 
 /* Packets the flow has after the one being drawn (UINT32_MAX without a target). */
@@ -348,16 +369,16 @@ static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_p
     if (cluster == c->k)
         return false;
     float *z = s->logits + fl->head1_pad;
-    head2_outputs(fl, s, cluster, z);
+    const ng_cluster_head *head = head2_outputs(fl, s, cluster, z);
     *t = (ng_flow_token){.cluster = cluster};
-    t->dir = draw_direction(z + c->out_dir, &s->rng);
-    add_row(z, fl->dir_t, t->dir, fl->head2_pad);
-    out->tcp_flags = sample_flags(fl, s->tcp, z, &s->rng, &t->flag_idx);
-    add_row(z, fl->flags_t, t->flag_idx, fl->head2_pad);
-    out->payload_len = sample_payload(fl, z, &s->rng, &t->size_idx, &t->payload_z);
+    t->dir = draw_direction(head, z, &s->rng);
+    add_row(head, z, head->dir_t, t->dir);
+    out->tcp_flags = sample_flags(fl, head, s->tcp, z, &s->rng, &t->flag_idx);
+    add_row(head, z, head->flags_t, t->flag_idx);
+    out->payload_len = sample_payload(fl, head, z, &s->rng, &t->size_idx, &t->payload_z);
     out->iat_ns = 0;
     if (s->emitted) {
-        double iat_z = ng_mdn_sample(z + c->out_iat, c->iat_mixture, &s->rng);
+        double iat_z = ng_mdn_sample(z + head->iat_at, c->iat_mixture, &s->rng);
         out->iat_ns = ng_flow_codec_iat_ns(c, iat_z, &t->iat_z);
         t->has_iat = true;
     }

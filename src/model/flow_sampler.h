@@ -61,7 +61,9 @@ typedef struct ng_flow_sampler {
     float *h, *c;           /* [layers, H] */
     float *gates;           /* [4H] */
     float *cond_gates;      /* [4H] bias + the flow's constant inputs through W_ih */
-    float *head2_h;         /* [out2] h's part of head 2 for the current step */
+    const float *step_h;    /* the current step's top-layer h */
+    float *head2_h;         /* head 2's logits of head2_cluster for the current step */
+    uint16_t head2_cluster; /* UINT16_MAX: none yet this step */
     float *logits;          /* head 1 weights [k + 1] then head 2 [out2] */
     float cluster_sum;      /* sum of head 1's weights for the current step */
     ng_flow_token prev;
