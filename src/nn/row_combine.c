@@ -3,7 +3,8 @@
  * One body, compiled twice: as AVX2 (8 lanes in one register) and portable (the
  * compiler splits each 8-lane operation into narrower ones). Vectors only move through
  * memcpy, never as function arguments or results, so no ABI differs between the two.
- * The body walks y in blocks of 64, 32 and 8 outputs held in registers; for each block it
+ * The body walks y in blocks of 64, 32, 24 (a last one), 16 and 8 outputs held in
+ * registers; for each block it
  * does y = fma(x[n], row n, y) for n = 0..N-1 in order, so every output sees the same
  * sequence of fused multiply-adds whatever the block size: the AVX2 path with the FMA
  * instruction, the portable one with fmaf, both rounding once per step, bit for bit the
@@ -67,6 +68,29 @@ static inline void madd_portable(float x, const v8f *r, v8f *a)
             MADD(xn, &r2, &a2), MADD(xn, &r3, &a3);                                       \
         }                                                                                 \
         STORE4(y + m, a0, a1, a2, a3);                                                    \
+    }                                                                                     \
+    if (M - m == 24) { /* a typical cluster head (model/cluster_heads.h) */              \
+        v8f a0, a1, a2, r0, r1, r2;                                                       \
+        memcpy(&a0, y + m, 32), memcpy(&a1, y + m + 8, 32), memcpy(&a2, y + m + 16, 32);  \
+        for (size_t n = 0; n < N; n++) {                                                  \
+            const float *r = A + (ROW(n)) + m;                                            \
+            float xn = x[n];                                                              \
+            memcpy(&r0, r, 32), memcpy(&r1, r + 8, 32), memcpy(&r2, r + 16, 32);          \
+            MADD(xn, &r0, &a0), MADD(xn, &r1, &a1), MADD(xn, &r2, &a2);                   \
+        }                                                                                 \
+        memcpy(y + m, &a0, 32), memcpy(y + m + 8, &a1, 32), memcpy(y + m + 16, &a2, 32);  \
+        m = M;                                                                            \
+    }                                                                                     \
+    for (; m + 16 <= M; m += 16) {                                                        \
+        v8f a0, a1, r0, r1;                                                               \
+        memcpy(&a0, y + m, 32), memcpy(&a1, y + m + 8, 32);                               \
+        for (size_t n = 0; n < N; n++) {                                                  \
+            const float *r = A + (ROW(n)) + m;                                            \
+            float xn = x[n];                                                              \
+            memcpy(&r0, r, 32), memcpy(&r1, r + 8, 32);                                   \
+            MADD(xn, &r0, &a0), MADD(xn, &r1, &a1);                                       \
+        }                                                                                 \
+        memcpy(y + m, &a0, 32), memcpy(y + m + 8, &a1, 32);                               \
     }                                                                                     \
     for (; m < M; m += 8) {                                                               \
         v8f a0, r0;                                                                       \

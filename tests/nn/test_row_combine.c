@@ -80,6 +80,8 @@ static void test_sparse(void **state)
     check_sparse(10, 192);
     check_sparse(12, 72);
     check_sparse(10, 8);
+    check_sparse(9, 24);
+    check_sparse(9, 48);
 }
 
 static void test_shapes(void **state)
@@ -88,7 +90,11 @@ static void test_shapes(void **state)
     check_shape(48, 192, 192); /* the sampler's W_hh */
     check_shape(32, 128, 128);
     check_shape(48, 104, 112); /* 64 + 32 + 8 blocks */
-    check_shape(48, 24, 24);
+    check_shape(48, 24, 24); /* a cluster head: one 24 block */
+    check_shape(32, 88, 88);  /* 64 + 24 */
+    check_shape(32, 56, 56);  /* 32 + 24 */
+    check_shape(5, 48, 48);   /* 32 + 16 */
+    check_shape(7, 16, 24);   /* 16 */
     check_shape(3, 8, 16);
     check_shape(1, 40, 40);
     check_shape(17, 72, 80);
