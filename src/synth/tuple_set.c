@@ -5,12 +5,23 @@
 
 void ng_tuple_set_init(ng_tuple_set *t)
 {
-    ng_hashmap_init(&t->used, sizeof(uint64_t), 1);
+    t->claims = 0;
+    ng_hashmap_init(&t->recent, sizeof(uint64_t), 1);
+    ng_hashmap_init(&t->older, sizeof(uint64_t), 1);
 }
 
 void ng_tuple_set_free(ng_tuple_set *t)
 {
-    ng_hashmap_free(&t->used);
+    ng_hashmap_free(&t->recent);
+    ng_hashmap_free(&t->older);
+}
+
+/* The recent generation is full: it becomes the older one, and a new one starts. */
+static void next_generation(ng_tuple_set *t)
+{
+    ng_hashmap_free(&t->older);
+    t->older = t->recent;
+    ng_hashmap_init(&t->recent, sizeof(uint64_t), 1);
 }
 
 static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, uint16_t sport)
@@ -28,31 +39,28 @@ static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, u
 
 /* Bounded work per flow: a few candidate ports drawn from the tuple's hash. */
 #define MAX_TRIES 64
-/* Bounded memory: the set starts over after this many tuples (~25 MB at most). */
-#define MAX_TUPLES (1u << 20)
 
 ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
                              const ng_addr *server, uint16_t server_port,
                              bool (*port_ok)(uint16_t port), bool *moved, ng_error *err)
 {
     *moved = false;
-    if (t->used.count >= MAX_TUPLES) {
-        ng_hashmap_free(&t->used);
-        ng_hashmap_init(&t->used, sizeof(uint64_t), 1);
-    }
+    t->claims++;
+    if (t->recent.count >= NG_TUPLE_SET_GENERATION)
+        next_generation(t);
     uint16_t port = *client_port;
     uint64_t first = tuple_hash(client, port, server, server_port);
     for (uint32_t tries = 0; tries < MAX_TRIES; tries++) {
         uint64_t h = tries ? tuple_hash(client, port, server, server_port) : first;
-        bool inserted;
-        if (!ng_hashmap_put(&t->used, &h, &inserted))
+        bool inserted = false;
+        if (!ng_hashmap_get(&t->older, &h) && !ng_hashmap_put(&t->recent, &h, &inserted))
             return ng_fail(err, NG_ENOMEM, "out of memory remembering TCP connections");
         if (inserted) {
             *moved = port != *client_port;
             *client_port = port;
             return NG_OK;
         }
-        uint64_t mix[2] = {first, tries};
+        uint64_t mix[2] = {first ^ t->claims, tries}; /* each claim its own candidates */
         do {
             mix[1] += 0x10000;
             port = (uint16_t)(1024 + ng_hash_bytes(mix, sizeof mix) % 64512);
