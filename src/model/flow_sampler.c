@@ -16,7 +16,7 @@
 #include "model/flow_level_internal.h"
 #include "nn/categorical.h"
 #include "nn/fastmath.h"
-#include "nn/lstm_cell.h"
+#include "nn/lstm_sample_cell.h"
 #include "nn/mdn.h"
 #include "nn/row_combine.h"
 
@@ -241,7 +241,7 @@ static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
     size_t H = net->hidden, G = 4 * H;
     input_gates(fl, s, s->gates);
     ng_row_combine(s->gates, s->h, fl->whh_t, H, fl->gates_pad, fl->gates_pad);
-    ng_lstm_cell_forward(s->gates, s->c, s->h, s->gates, s->c, H);
+    ng_lstm_sample_cell(s->gates, s->c, s->h, H);
     const float *below = s->h;
     for (size_t l = 1; l < net->layers; l++) { /* upper layers: plain BLAS */
         float *h = s->h + l * H, *c = s->c + l * H;
@@ -250,7 +250,7 @@ static const float *lstm_step(const ng_flow_level *fl, ng_flow_sampler *s)
                     ng_params_data(p, net->lstm.w_ih[l]), (int)H, below, 1, 1.0f, s->gates, 1);
         cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)G, (int)H, 1.0f,
                     ng_params_data(p, net->lstm.w_hh[l]), (int)H, h, 1, 1.0f, s->gates, 1);
-        ng_lstm_cell_forward(s->gates, c, h, s->gates, c, H);
+        ng_lstm_sample_cell(s->gates, c, h, H);
         below = h;
     }
     return below;
