@@ -196,11 +196,15 @@ static uint64_t changed(const ng_tcp_proposal *a, const ng_tcp_proposal *b, size
 
 /* The held proposals without their FINs: a FIN the model put too early makes a side's
  * later packets drop (a second FIN becomes a duplicate ACK), so the close is also tried
- * from scratch. */
-static void without_fins(ng_tcp_proposal *p, size_t n)
+ * from scratch. False when they had none. */
+static bool without_fins(ng_tcp_proposal *p, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+        any |= (p[i].flags & NG_TCP_FIN) != 0;
         p[i].flags &= (uint8_t)~NG_TCP_FIN;
+    }
+    return any;
 }
 
 typedef struct fold_search {
@@ -211,6 +215,12 @@ typedef struct fold_search {
     close_cost best_cost;
     ng_tcp_proposal best[NG_TCP_TAIL];
 } fold_search;
+
+/* Nothing can beat a close that keeps every packet and byte. */
+static bool free_of_cost(const fold_search *fs)
+{
+    return fs->best_cost.packets == 0 && fs->best_cost.bytes == 0;
+}
 
 /* Try rewrite `kind` (-1: none) of base; keep it when it is cheaper than the best so far. */
 static void consider(fold_search *fs, const ng_tcp_proposal *base, int kind)
@@ -240,12 +250,12 @@ void ng_tcp_tail_fold(ng_tcp_tail *t, const ng_tcp_flow *flow, ng_tcp_end end,
     }
     memcpy(fs.best, drawn, n * sizeof *drawn);
     fs.best_cost = try_close(flow, drawn, n, end, fs.bytes);
-    memcpy(cleared, drawn, n * sizeof *drawn);
-    without_fins(cleared, n);
-    for (int kind = 0; kind < REWRITES; kind++)
+    for (int kind = 0; kind < REWRITES && !free_of_cost(&fs); kind++)
         consider(&fs, drawn, kind);
-    for (int kind = -1; kind < REWRITES; kind++)
-        consider(&fs, cleared, kind);
+    memcpy(cleared, drawn, n * sizeof *drawn);
+    if (!free_of_cost(&fs) && without_fins(cleared, n))
+        for (int kind = -1; kind < REWRITES && !free_of_cost(&fs); kind++)
+            consider(&fs, cleared, kind);
     fixes->n[NG_TCP_FIX_TEARDOWN_FOLDED] += changed(drawn, fs.best, n);
     for (size_t i = 0; i < n; i++)
         *held_at(t, i) = fs.best[i];
