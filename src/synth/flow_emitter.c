@@ -155,6 +155,10 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     e->q_head = e->q_len = 0;
     e->sampling = true;
     e->started = false;
+    e->closes = e->kind == NG_EMIT_TCP && (plan->end_reason == NG_FLOW_END_FIN ||
+                                           plan->end_reason == NG_FLOW_END_RST);
+    e->finish_due = false;
+    ng_tcp_tail_init(&e->tail);
     e->clock_ns = e->last_out_ns = plan->start_ns;
     e->written = 0;
     e->icmp_id = (uint16_t)(plan->id * 0x9E37u + 1);
@@ -235,6 +239,12 @@ static void queue_datagram(ng_flow_emitter *e, const ng_packet_proposal *p, ng_e
     push(e, &s);
 }
 
+static void step_tcp(ng_flow_emitter *e, const ng_tcp_proposal *prop, ng_tcp_fixes *fixes)
+{
+    ng_tcp_segment seg[NG_TCP_MAX_EMIT];
+    push_all(e, seg, ng_tcp_step(&e->tcp, prop, seg, fixes));
+}
+
 static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tcp_fixes *fixes,
                           ng_emit_fixes *other)
 {
@@ -251,20 +261,74 @@ static void take_proposal(ng_flow_emitter *e, const ng_packet_proposal *p, ng_tc
         prop.payload_len = e->min_tcp_payload;
         other->payload_adjusted++;
     }
-    ng_tcp_segment seg[NG_TCP_MAX_EMIT];
-    push_all(e, seg, ng_tcp_step(&e->tcp, &prop, seg, fixes));
+    if (!e->closes) {
+        step_tcp(e, &prop, fixes);
+        return;
+    }
+    ng_tcp_proposal oldest; /* the newest are held back: the close may be folded into them */
+    if (ng_tcp_tail_push(&e->tail, &prop, &oldest))
+        step_tcp(e, &oldest, fixes);
+}
+
+static ng_tcp_end planned_end(const ng_flow_emitter *e)
+{
+    return e->plan.end_reason == NG_FLOW_END_RST ? NG_TCP_END_RST : NG_TCP_END_FIN;
+}
+
+/* The sampler has no more: fold the close into the held proposals (none after a close). */
+static void end_sampling(ng_flow_emitter *e, ng_tcp_fixes *fixes)
+{
+    e->sampling = false;
+    e->finish_due = e->closes;
+    if (!e->closes)
+        return;
+    if (ng_tcp_flow_closed(&e->tcp))
+        ng_tcp_tail_init(&e->tail);
+    else
+        ng_tcp_tail_fold(&e->tail, &e->tcp, planned_end(e), fixes);
+}
+
+/* Step the oldest held proposal; a connection that closed drops the rest unsent, as it
+ * would have stopped sampling. */
+static void release_held(ng_flow_emitter *e, ng_tcp_fixes *fixes)
+{
+    ng_tcp_proposal prop;
+    if (ng_tcp_flow_closed(&e->tcp))
+        ng_tcp_tail_init(&e->tail);
+    else if (ng_tcp_tail_pop(&e->tail, &prop))
+        step_tcp(e, &prop, fixes);
 }
 
 static void finish(ng_flow_emitter *e, ng_tcp_fixes *fixes)
 {
-    e->sampling = false;
-    if (e->kind != NG_EMIT_TCP)
+    e->finish_due = false;
+    ng_tcp_segment seg[NG_TCP_MAX_EMIT];
+    push_all(e, seg, ng_tcp_finish(&e->tcp, e->clock_ns, planned_end(e), seg, fixes));
+}
+
+/* One move of the flow: sample a proposal, release a held one, or finish. */
+static void advance(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
+                    ng_emit_fixes *fixes)
+{
+    if (!e->sampling) {
+        if (e->tail.len)
+            release_held(e, tcp_fixes);
+        else
+            finish(e, tcp_fixes);
         return;
-    if (e->plan.end_reason == NG_FLOW_END_FIN || e->plan.end_reason == NG_FLOW_END_RST) {
-        ng_tcp_end end = e->plan.end_reason == NG_FLOW_END_FIN ? NG_TCP_END_FIN : NG_TCP_END_RST;
-        ng_tcp_segment seg[NG_TCP_MAX_EMIT];
-        push_all(e, seg, ng_tcp_finish(&e->tcp, e->clock_ns, end, seg, fixes));
     }
+    ng_packet_proposal p;
+    /* a closed connection drops every later proposal: stop sampling it */
+    bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
+    if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p))
+        take_proposal(e, &p, tcp_fixes, fixes);
+    else
+        end_sampling(e, tcp_fixes);
+}
+
+static bool has_more(const ng_flow_emitter *e)
+{
+    return e->sampling || e->tail.len || e->finish_due;
 }
 
 bool ng_flow_emitter_prefetch(ng_flow_emitter *e, const ng_flow_level *fl, size_t want,
@@ -272,15 +336,8 @@ bool ng_flow_emitter_prefetch(ng_flow_emitter *e, const ng_flow_level *fl, size_
 {
     if (want > NG_EMIT_QUEUE - NG_TCP_MAX_EMIT)
         want = NG_EMIT_QUEUE - NG_TCP_MAX_EMIT;
-    while (e->q_len < want && e->sampling) {
-        ng_packet_proposal p;
-        /* a closed connection drops every later proposal: stop sampling it */
-        bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
-        if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p))
-            take_proposal(e, &p, tcp_fixes, fixes);
-        else
-            finish(e, tcp_fixes);
-    }
+    while (e->q_len < want && has_more(e))
+        advance(e, fl, tcp_fixes, fixes);
     return e->q_len > 0;
 }
 

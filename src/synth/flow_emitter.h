@@ -11,7 +11,10 @@
  * Per protocol:
  *  - TCP: proposals go through synth/tcp_state (start per the plan's start_reason, and
  *    ng_tcp_finish with FIN or RST when the plan ends that way; idle/eof flows end
- *    without teardown). Corrections are counted in the caller's ng_tcp_fixes.
+ *    without teardown). A flow planned to close holds its newest proposals back
+ *    (synth/tcp_tail.h) and folds the close into them when the sampler has no more, so
+ *    that it keeps its planned packet count. Corrections are counted in the caller's
+ *    ng_tcp_fixes.
  *  - UDP: one datagram per proposal (payload clamped to what an IP length can state).
  *  - ICMP / ICMPv6: client→server echo requests (sequence numbers counting up),
  *    server→client echo replies to the last request (a request when none came yet).
@@ -46,6 +49,7 @@
 #include "synth/address_map.h"
 #include "synth/frame_spec.h"
 #include "synth/tcp_state.h"
+#include "synth/tcp_tail.h"
 #include "synth/tuple_set.h"
 
 typedef enum ng_emit_kind {
@@ -81,6 +85,9 @@ typedef struct ng_flow_emitter {
     uint8_t q_head, q_len;
     uint8_t kind;                   /* ng_emit_kind */
     bool sampling;                  /* the sampler may still propose */
+    bool closes;                    /* TCP flow the plan ends with FIN or RST */
+    bool finish_due;                /* sampling is over: ng_tcp_finish once the tail is out */
+    ng_tcp_tail tail;               /* proposals held back while `closes` */
     bool started;                   /* a proposal was taken */
     int64_t clock_ns;               /* time of the latest proposal */
     int64_t last_out_ns;            /* time of the latest written packet */

@@ -63,6 +63,7 @@ const char *ng_tcp_fix_name(ng_tcp_fix kind)
         [NG_TCP_FIX_RST_PAYLOAD_DROPPED] = "rst_payload_dropped",
         [NG_TCP_FIX_AFTER_CLOSE_DROPPED] = "after_close_dropped",
         [NG_TCP_FIX_TEARDOWN_APPENDED] = "teardown_appended",
+        [NG_TCP_FIX_TEARDOWN_FOLDED] = "teardown_folded",
     };
     return (unsigned)kind < NG_TCP_FIX_COUNT ? names[kind] : "unknown";
 }

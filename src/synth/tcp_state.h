@@ -110,6 +110,8 @@ typedef enum ng_tcp_fix {
     NG_TCP_FIX_RST_PAYLOAD_DROPPED, /* payload on a RST */
     NG_TCP_FIX_AFTER_CLOSE_DROPPED, /* segment proposed after FIN/FIN/ACK or RST */
     NG_TCP_FIX_TEARDOWN_APPENDED,   /* FIN, FIN or ACK (or RST) added by ng_tcp_finish */
+    NG_TCP_FIX_TEARDOWN_FOLDED,     /* a flow's last proposal made to carry its close
+                                       (FIN set, made the final ACK, or a RST): tcp_tail.h */
     NG_TCP_FIX_COUNT
 } ng_tcp_fix;
 

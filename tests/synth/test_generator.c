@@ -13,7 +13,9 @@
 #include "core/log.h"
 #include "model/dataset.h"
 #include "model/flow_level.h"
+#include "model/flow_sampler.h"
 #include "synth/address_map.h"
+#include "synth/flow_emitter.h"
 #include "synth/generator.h"
 
 static ng_flow_level *level;
@@ -435,6 +437,91 @@ static void test_ip_prefix_in_generation(void **state)
     ng_address_map_free(&map);
 }
 
+/* ---- the emitter's TCP close (synth/tcp_tail.h) ---- */
+
+/* Segments of one TCP plan: through the emitter, and the same proposals (a sampler of the
+ * same plan and seed) stepped through a bare state machine closed by ng_tcp_finish. */
+static void emit_flow(const ng_flow_plan *plan, const ng_tcp_config *cfg, size_t *emitted,
+                      size_t *appended_only, size_t *proposals, ng_tcp_fixes *fixes)
+{
+    ng_emit_fixes other;
+    memset(&other, 0, sizeof other);
+    ng_emit_context ctx = {NULL, NULL, &other};
+    ng_flow_emitter e;
+    memset(&e, 0, sizeof e);
+    ng_error err;
+    assert_int_equal(ng_flow_emitter_begin(&e, level, plan, cfg, 7, &ctx, &err), NG_OK);
+    ng_flow_plan as_sampled = e.plan;
+    *emitted = 0;
+    const ng_tcp_segment *last = NULL;
+    ng_tcp_segment last_copy;
+    while (ng_flow_emitter_refill(&e, level, fixes, &other)) {
+        last_copy = *ng_flow_emitter_head(&e);
+        last = &last_copy;
+        ng_flow_emitter_pop(&e);
+        (*emitted)++;
+    }
+    assert_true(ng_tcp_flow_closed(&e.tcp)); /* planned FIN or RST: always closed */
+    assert_true(last && (last->tcp.flags == NG_TCP_ACK || (last->tcp.flags & NG_TCP_RST)));
+    ng_flow_emitter_free(&e);
+
+    ng_flow_sampler s;
+    ng_flow_sampler_init(&s);
+    assert_int_equal(ng_flow_sampler_begin(level, &as_sampled, 7, &s, &err), NG_OK);
+    ng_tcp_flow f;
+    ng_tcp_flow_init(&f, cfg, 7, plan->id,
+                     plan->start_reason == NG_FLOW_START_MIDSTREAM ? NG_TCP_START_MIDSTREAM
+                                                                   : NG_TCP_START_SYN);
+    ng_tcp_fixes scratch;
+    memset(&scratch, 0, sizeof scratch);
+    ng_tcp_segment seg[NG_TCP_MAX_EMIT];
+    ng_packet_proposal p;
+    int64_t t = plan->start_ns;
+    *appended_only = *proposals = 0;
+    while (!ng_tcp_flow_closed(&f) && ng_flow_sampler_next(level, &s, &p)) {
+        t += *proposals ? p.iat_ns : 0;
+        ng_tcp_proposal prop = {.ts_ns = t, .dir = p.direction, .flags = p.tcp_flags,
+                                .payload_len = p.payload_len};
+        *appended_only += ng_tcp_step(&f, &prop, seg, &scratch);
+        (*proposals)++;
+    }
+    ng_tcp_end end = plan->end_reason == NG_FLOW_END_RST ? NG_TCP_END_RST : NG_TCP_END_FIN;
+    *appended_only += ng_tcp_finish(&f, t, end, seg, &scratch);
+    ng_flow_sampler_free(&s);
+}
+
+/* A TCP flow planned to close keeps its planned packet count far more often when the
+ * close is folded into its last proposals than when it is appended after them. */
+static void test_tcp_close_within_the_plan(void **state)
+{
+    (void)state;
+    ng_tcp_config cfg;
+    ng_tcp_config_default(&cfg);
+    size_t n_plans = 400, flows = 0, exact = 0, exact_appending = 0;
+    ng_flow_plan *plans = make_plans(n_plans);
+    ng_tcp_fixes fixes;
+    memset(&fixes, 0, sizeof fixes);
+    uint64_t appended_only = 0;
+    for (size_t i = 0; i < n_plans; i++) {
+        if (plans[i].ip_proto != 6)
+            continue;
+        size_t emitted, appending, proposals;
+        emit_flow(&plans[i], &cfg, &emitted, &appending, &proposals, &fixes);
+        flows++;
+        exact += emitted == plans[i].target_packets;
+        exact_appending += appending == plans[i].target_packets;
+        appended_only += appending;
+        assert_true(proposals <= plans[i].target_packets);
+    }
+    printf("  %zu TCP flows: planned packet count kept by %zu (appending the teardown: %zu); "
+           "teardown_appended %llu, teardown_folded %llu\n", flows, exact, exact_appending,
+           (unsigned long long)fixes.n[NG_TCP_FIX_TEARDOWN_APPENDED],
+           (unsigned long long)fixes.n[NG_TCP_FIX_TEARDOWN_FOLDED]);
+    assert_true(fixes.n[NG_TCP_FIX_TEARDOWN_FOLDED] > 0);
+    assert_true(exact > exact_appending);
+    free(plans);
+}
+
 int main(void)
 {
     ng_log_set_level(getenv("NG_TEST_VERBOSE") ? NG_LOG_INFO : NG_LOG_WARN);
@@ -445,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_tuple_reuse),
         cmocka_unit_test(test_address_map),
         cmocka_unit_test(test_ip_prefix_in_generation),
+        cmocka_unit_test(test_tcp_close_within_the_plan),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
