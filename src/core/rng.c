@@ -64,7 +64,7 @@ uint64_t ng_rng_below(ng_rng *rng, uint64_t n)
     return (uint64_t)(m >> 64);
 }
 
-double ng_rng_normal(ng_rng *rng)
+void ng_rng_normal_pair(ng_rng *rng, double out[2])
 {
     double u, v, s;
     do {
@@ -72,7 +72,15 @@ double ng_rng_normal(ng_rng *rng)
         v = 2.0 * ng_rng_uniform(rng) - 1.0;
         s = u * u + v * v;
     } while (s >= 1.0 || s == 0.0);
-    return u * sqrt(-2.0 * log(s) / s);
+    double f = sqrt(-2.0 * log(s) / s);
+    out[0] = u * f, out[1] = v * f;
+}
+
+double ng_rng_normal(ng_rng *rng)
+{
+    double pair[2];
+    ng_rng_normal_pair(rng, pair);
+    return pair[0];
 }
 
 double ng_rng_gamma(ng_rng *rng, double shape)

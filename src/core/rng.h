@@ -25,6 +25,9 @@ uint64_t ng_rng_below(ng_rng *rng, uint64_t n);
 /* Standard normal N(0, 1) (Marsaglia polar method; no cached spare, so draws are
  * a pure function of the state). */
 double ng_rng_normal(ng_rng *rng);
+/* Two independent standard normals from one round of the polar method (ng_rng_normal
+ * keeps the first and discards the second). */
+void ng_rng_normal_pair(ng_rng *rng, double out[2]);
 /* Gamma(shape, 1) for shape > 0 (Marsaglia–Tsang). */
 double ng_rng_gamma(ng_rng *rng, double shape);
 /* Exponential with rate 1. */

@@ -182,6 +182,7 @@ ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *pla
     float *x = s->logits + fl->head1_pad + fl->head2_pad;
     conditioning_gates(fl, plan, s->cond_gates, x);
     ng_rng_seed(&s->rng, seed);
+    s->has_spare_normal = false;
     memset(&s->prev, 0, sizeof s->prev);
     s->emitted = 0;
     s->target = plan->target_packets;
@@ -339,16 +340,31 @@ static uint8_t sample_flags(const ng_flow_level *fl, const ng_cluster_head *head
     return (uint8_t)c->flags.values[*idx];
 }
 
+/* A standard normal: the polar method gives two, the second is kept for the next call. */
+static double sampler_normal(ng_flow_sampler *s)
+{
+    if (s->has_spare_normal) {
+        s->has_spare_normal = false;
+        return s->spare_normal;
+    }
+    double pair[2];
+    ng_rng_normal_pair(&s->rng, pair);
+    s->spare_normal = pair[1], s->has_spare_normal = true;
+    return pair[0];
+}
+
 static uint32_t sample_payload(const ng_flow_level *fl, const ng_cluster_head *head, float *z,
-                               ng_rng *rng, uint8_t *idx, float *payload_z)
+                               ng_flow_sampler *s, uint8_t *idx, float *payload_z)
 {
     const ng_flow_codec *c = &fl->net.codec;
-    *idx = (uint8_t)head->index[draw_column(z, head->sizes_at, head->n_sizes, SIZE_MAX, rng)];
+    *idx = (uint8_t)head->index[draw_column(z, head->sizes_at, head->n_sizes, SIZE_MAX,
+                                            &s->rng)];
     if (*idx < c->sizes.n) {
         *payload_z = fl->size_z[*idx];
         return c->sizes.values[*idx];
     }
-    uint32_t payload = ng_flow_codec_payload(c, ng_mdn_sample(z + head->other_at, 1, rng));
+    double normal = sampler_normal(s);
+    uint32_t payload = ng_flow_codec_payload(c, ng_mdn_value(z + head->other_at, 1, 0, normal));
     *payload_z = ng_flow_codec_payload_z(c, payload);
     return payload;
 }
@@ -375,10 +391,11 @@ static bool draw_packet(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_p
     add_row(head, z, head->dir_t, t->dir);
     out->tcp_flags = sample_flags(fl, head, s->tcp, z, &s->rng, &t->flag_idx);
     add_row(head, z, head->flags_t, t->flag_idx);
-    out->payload_len = sample_payload(fl, head, z, &s->rng, &t->size_idx, &t->payload_z);
+    out->payload_len = sample_payload(fl, head, z, s, &t->size_idx, &t->payload_z);
     out->iat_ns = 0;
     if (s->emitted) {
-        double iat_z = ng_mdn_sample(z + head->iat_at, c->iat_mixture, &s->rng);
+        size_t pick = ng_mdn_pick(z + head->iat_at, c->iat_mixture, &s->rng);
+        double iat_z = ng_mdn_value(z + head->iat_at, c->iat_mixture, pick, sampler_normal(s));
         out->iat_ns = ng_flow_codec_iat_ns(c, iat_z, &t->iat_z);
         t->has_iat = true;
     }

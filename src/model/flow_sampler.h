@@ -56,6 +56,8 @@
 
 typedef struct ng_flow_sampler {
     ng_rng rng;
+    double spare_normal;    /* the polar method's second value, when has_spare_normal */
+    bool has_spare_normal;
     float *memory;          /* one block: the arrays below */
     size_t capacity;        /* floats in memory */
     float *h, *c;           /* [layers, H] */

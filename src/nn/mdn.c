@@ -67,7 +67,7 @@ double ng_mdn_nll_loss(const float *pred, size_t ld_pred, const float *target,
 
 /* The component: weights exp(a_j - max a) with the fast exp (a draw needs no more);
  * a single component needs no draw at all. */
-static size_t pick_component(const float *pred, size_t m, ng_rng *rng)
+size_t ng_mdn_pick(const float *pred, size_t m, ng_rng *rng)
 {
     if (m == 1)
         return 0;
@@ -87,9 +87,14 @@ static size_t pick_component(const float *pred, size_t m, ng_rng *rng)
     return m - 1;
 }
 
+double ng_mdn_value(const float *pred, size_t m, size_t pick, double normal)
+{
+    double sigma = ng_fast_expf(clamp_log_sigma(pred[2 * m + pick]));
+    return pred[m + pick] + sigma * normal;
+}
+
 double ng_mdn_sample(const float *pred, size_t m, ng_rng *rng)
 {
-    size_t pick = pick_component(pred, m, rng);
-    double sigma = ng_fast_expf(clamp_log_sigma(pred[2 * m + pick]));
-    return pred[m + pick] + sigma * ng_rng_normal(rng);
+    size_t pick = ng_mdn_pick(pred, m, rng);
+    return ng_mdn_value(pred, m, pick, ng_rng_normal(rng));
 }

@@ -31,5 +31,10 @@ double ng_mdn_nll_loss(const float *pred, size_t ld_pred, const float *target,
 
 /* One draw from the mixture of one row of 3m values. */
 double ng_mdn_sample(const float *pred, size_t m, ng_rng *rng);
+/* The same in two halves, for a caller with its own source of normals (a sampler that
+ * keeps the polar method's second value): the component (one uniform from rng; none
+ * when m is 1), then mu + sigma * normal for it. */
+size_t ng_mdn_pick(const float *pred, size_t m, ng_rng *rng);
+double ng_mdn_value(const float *pred, size_t m, size_t pick, double normal);
 
 #endif

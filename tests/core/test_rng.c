@@ -3,6 +3,7 @@
 #include "test_util.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/rng.h"
@@ -66,6 +67,37 @@ static void test_uniform_and_normal_moments(void **state)
     moments(x, N, &mean, &var);
     assert_true(fabs(mean) < 0.01);
     assert_true(fabs(var - 1.0) < 0.01);
+}
+
+/* Both values of a polar pair are standard normal, and uncorrelated. */
+static void test_normal_pair(void **state)
+{
+    (void)state;
+    static double a[N], b[N];
+    ng_rng rng;
+    ng_rng_seed(&rng, 2);
+    for (int i = 0; i < N; i++) {
+        double pair[2];
+        ng_rng_normal_pair(&rng, pair);
+        a[i] = pair[0], b[i] = pair[1];
+    }
+    double mean_a, var_a, mean_b, var_b, cov = 0.0;
+    moments(a, N, &mean_a, &var_a);
+    moments(b, N, &mean_b, &var_b);
+    for (int i = 0; i < N; i++)
+        cov += (a[i] - mean_a) * (b[i] - mean_b);
+    cov /= N;
+    printf("  pair: means %.4f %.4f, variances %.4f %.4f, covariance %.4f\n", mean_a, mean_b,
+           var_a, var_b, cov);
+    assert_true(fabs(mean_a) < 0.01 && fabs(mean_b) < 0.01);
+    assert_true(fabs(var_a - 1.0) < 0.01 && fabs(var_b - 1.0) < 0.01);
+    assert_true(fabs(cov) < 0.01);
+    /* the first value is ng_rng_normal's */
+    ng_rng r1, r2;
+    ng_rng_seed(&r1, 3), ng_rng_seed(&r2, 3);
+    double pair[2];
+    ng_rng_normal_pair(&r1, pair);
+    assert_true(pair[0] == ng_rng_normal(&r2));
 }
 
 static void test_gamma_and_exponential_moments(void **state)
@@ -139,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_sequence),
         cmocka_unit_test(test_streams_differ),
         cmocka_unit_test(test_uniform_and_normal_moments),
+        cmocka_unit_test(test_normal_pair),
         cmocka_unit_test(test_gamma_and_exponential_moments),
         cmocka_unit_test(test_categorical_and_below),
         cmocka_unit_test(test_shuffle_is_permutation),
