@@ -6,8 +6,10 @@
  * Training: ng_flow_level_train reads the dataset and the packet level's cluster id of
  * every dataset packet (cluster_of_packet[i] in [0, k) for ds->packets[i]), subsamples
  * cfg->flow.max_flows flows (seeded), splits them into training and validation flows
- * (cfg->validation_fraction, seeded; with a single flow the training flow validates
- * itself), cuts flows into windows of cfg->flow.max_steps steps, and trains with Adam
+ * (cfg->validation_fraction, seeded; with fewer than NG_FLOW_MIN_VAL_FLOWS flows every
+ * flow trains and validates: one held-out flow of three is another regime, not a
+ * sample — Modbus's validation loss rose from the first epoch and the untrained weights
+ * were kept), cuts flows into windows of cfg->flow.max_steps steps, and trains with Adam
  * (cfg->flow.learning_rate, clipping at cfg->max_grad_norm) for at most
  * cfg->flow.epochs epochs, stopping after cfg->patience epochs without a better
  * validation loss and keeping the best weights. report (may be NULL) receives the
@@ -31,6 +33,8 @@
 #include "model/model_file.h"
 #include "model/train_config.h"
 #include "model/train_report.h"
+
+#define NG_FLOW_MIN_VAL_FLOWS 10 /* fewer flows: no validation split (as the packet level) */
 
 typedef struct ng_flow_level ng_flow_level;
 

@@ -82,7 +82,12 @@ static ng_status split_flows(trainer *tr, ng_error *err)
     ng_rng rng;
     ng_rng_stream(&rng, tr->cfg->seed, STREAM_SPLIT);
     ng_split split;
-    ng_status st = ng_split_make(&split, tr->n_selected, tr->cfg->validation_fraction, &rng, err);
+    bool want_val = tr->n_selected >= NG_FLOW_MIN_VAL_FLOWS;
+    if (!want_val && tr->cfg->validation_fraction > 0.0 && tr->n_selected > 1)
+        ng_info("flow level: %zu flows are too few for a validation split (need %d); every "
+                "flow trains and validates", tr->n_selected, NG_FLOW_MIN_VAL_FLOWS);
+    ng_status st = ng_split_make(&split, tr->n_selected,
+                                 want_val ? tr->cfg->validation_fraction : 0.0, &rng, err);
     if (st)
         return st;
     tr->train_flows = malloc((tr->n_selected + 1) * sizeof *tr->train_flows);
@@ -96,7 +101,7 @@ static ng_status split_flows(trainer *tr, ng_error *err)
         tr->train_flows[i] = tr->selected[split.train[i]];
     for (size_t i = 0; i < split.n_val; i++)
         tr->val_flows[i] = tr->selected[split.val[i]];
-    if (!tr->n_val) { /* a single flow: it validates itself */
+    if (!tr->n_val) { /* too few flows: the training flows validate themselves */
         memcpy(tr->val_flows, tr->train_flows, tr->n_train * sizeof *tr->val_flows);
         tr->n_val = tr->n_train;
     }

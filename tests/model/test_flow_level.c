@@ -544,6 +544,33 @@ static void test_sampler_matches_training_forward(void **state)
     check_teacher_forced(2);
 }
 
+/* Three flows of three kinds: holding one out would validate on a kind training never
+ * sees (its loss rises from the first epoch and the untrained weights would be kept);
+ * below NG_FLOW_MIN_VAL_FLOWS every flow trains and validates, and the level learns. */
+static void test_few_flows_train_on_all(void **state)
+{
+    (void)state;
+    ng_rng rng;
+    ng_rng_seed(&rng, 8);
+    ng_dataset ds;
+    make_corpus(&ds, 3, &rng, true);
+    uint16_t *clusters = clusters_of(&ds);
+    ng_train_config cfg;
+    small_config(&cfg);
+    cfg.flow.epochs = ng_test_small() ? 12 : 40;
+    ng_flow_level *fl;
+    ng_level_report rep;
+    ng_error err;
+    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
+    printf("  3 flows: validation loss %.3f -> %.3f (best epoch %zu of %zu)\n",
+           rep.initial_val_loss, rep.final_val_loss, rep.best_epoch, rep.epochs);
+    assert_true(rep.best_epoch >= rep.epochs / 2);
+    assert_true(rep.final_val_loss < 0.6 * rep.initial_val_loss);
+    ng_flow_level_free(fl);
+    free(clusters);
+    ng_dataset_free(&ds);
+}
+
 static void test_tiny_data(void **state)
 {
     (void)state;
@@ -704,6 +731,7 @@ int main(void)
 {
     ng_log_set_level(getenv("NG_TEST_VERBOSE") ? NG_LOG_INFO : NG_LOG_WARN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_few_flows_train_on_all),
         cmocka_unit_test(test_tiny_data),
         cmocka_unit_test(test_determinism_and_round_trip),
         cmocka_unit_test(test_sampler_matches_training_forward),
