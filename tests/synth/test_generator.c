@@ -501,7 +501,6 @@ static void test_tcp_close_within_the_plan(void **state)
     ng_flow_plan *plans = make_plans(n_plans);
     ng_tcp_fixes fixes;
     memset(&fixes, 0, sizeof fixes);
-    uint64_t appended_only = 0;
     for (size_t i = 0; i < n_plans; i++) {
         if (plans[i].ip_proto != 6)
             continue;
@@ -510,7 +509,6 @@ static void test_tcp_close_within_the_plan(void **state)
         flows++;
         exact += emitted == plans[i].target_packets;
         exact_appending += appending == plans[i].target_packets;
-        appended_only += appending;
         assert_true(proposals <= plans[i].target_packets);
     }
     printf("  %zu TCP flows: planned packet count kept by %zu (appending the teardown: %zu); "
