@@ -40,8 +40,11 @@ bool ng_rhythm_detect(const int64_t *gaps_ns, size_t n, double *scratch, ng_rhyt
     if (n < NG_RHYTHM_MIN_GAPS || !(ng_rhythm_spread(gaps_ns, n, scratch) <= NG_RHYTHM_MAX_SPREAD))
         return false;
     gaps_sorted(gaps_ns, n, scratch);
-    double period = ng_median_sorted(scratch, n);
-    if (period < NG_RHYTHM_MIN_PERIOD_NS || period > NG_RHYTHM_MAX_PERIOD_NS)
+    double period = ng_median_sorted(scratch, n), total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += scratch[i];
+    if (period < NG_RHYTHM_MIN_PERIOD_NS || period > NG_RHYTHM_MAX_PERIOD_NS ||
+        total > NG_RHYTHM_MAX_MEAN_RATIO * period * (double)n)
         return false;
     out->period_ns = period;
     for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++) {

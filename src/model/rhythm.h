@@ -8,7 +8,10 @@
  * and the throughput series (packets per 1 s bin) loses its flat floor.
  *
  * A flow is *periodic* when it has at least NG_RHYTHM_MIN_GAPS gaps and the robust spread
- * of its gaps, median absolute deviation / median, is at most NG_RHYTHM_MAX_SPREAD. Its
+ * of its gaps, median absolute deviation / median, is at most NG_RHYTHM_MAX_SPREAD, and
+ * its beats fill its time: the mean gap is at most NG_RHYTHM_MAX_MEAN_RATIO periods
+ * (DARPA Friday's SNMP polls, 41 ms apart in bursts between silences of minutes, have a
+ * spread of 0.08 but a mean gap of thousands of periods: not a rhythm). Its
  * rhythm is the period (the median gap) and NG_RHYTHM_QUANTILES quantiles of gap /
  * period at levels 0, 1/(Q-1), ..., 1 (the jitter and the skipped beats). Generation
  * draws each ratio from the quantile function (linear between quantiles) and fits the
@@ -32,6 +35,7 @@
 #define NG_RHYTHM_QUANTILES 33
 #define NG_RHYTHM_MIN_GAPS 8
 #define NG_RHYTHM_MAX_SPREAD 0.1
+#define NG_RHYTHM_MAX_MEAN_RATIO 4.0 /* mean gap / period: beats, not bursts between lulls */
 #define NG_RHYTHM_MAX_RATIO 1000.0   /* a gap of more than 1000 periods is clamped */
 #define NG_RHYTHM_MIN_PERIOD_NS 1e3  /* 1 µs */
 #define NG_RHYTHM_MAX_PERIOD_NS 1e16 /* ~116 days */

@@ -2,7 +2,8 @@
  *
  * Detection: a 1 s beat with skipped beats (DARPA's LLC keep-alive: gaps 1.00, 1.50,
  * 2.00 s) and a 10 s metronome are periodic, with the period within 0.1%; Poisson
- * arrivals, request/response pairs and streams of fewer than 8 gaps are not. Walks: 775
+ * arrivals, request/response pairs, bursts of regular polls between long silences and
+ * streams of fewer than 8 gaps are not. Walks: 775
  * gaps fitted to 1040 s add up to it within 1 µs, keep the gap median within 1% of the
  * period and put ≥ 95% of the packets in distinct seconds (≥ 99% here); a metronome's
  * gaps stay within 0.5% of its fitted period; the same (seed, id) gives the same gaps, another
@@ -63,6 +64,12 @@ static void test_detects_beats(void **state)
     for (size_t i = 0; i < 40; i++)
         g[i] = i % 2 ? 64 * SEC : SEC / 1000;
     assert_false(ng_rhythm_detect(g, 40, scratch, &r));
+    /* bursts of 41 ms polls between silences of minutes (Friday's SNMP): spread small,
+     * mean gap thousands of periods */
+    for (size_t i = 0; i < 42; i++)
+        g[i] = i % 10 == 9 ? 300 * SEC : 41 * SEC / 1000 + (int64_t)(i % 3) * 1000000;
+    assert_true(ng_rhythm_spread(g, 42, scratch) <= NG_RHYTHM_MAX_SPREAD);
+    assert_false(ng_rhythm_detect(g, 42, scratch, &r));
     /* too few gaps */
     for (size_t i = 0; i < 7; i++)
         g[i] = SEC;
