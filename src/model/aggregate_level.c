@@ -466,7 +466,11 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
                      a->endpoints.eph_step, "top_server_ports", top_ports_overall(a, 10));
     if (sum) {
         json_object_set_new(sum, "carried_streams", json_integer((json_int_t)a->carried.n));
-        json_object_set_new(sum, "periodic_streams", ng_carried_rhythms_summary(&a->carried));
+        json_t *periodic = ng_carried_rhythms_summary(&a->carried);
+        if (json_array_size(periodic)) /* only models with periodic streams list them */
+            json_object_set_new(sum, "periodic_streams", periodic);
+        else
+            json_decref(periodic);
     }
     return sum;
 }

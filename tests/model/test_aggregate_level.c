@@ -388,6 +388,9 @@ static void test_darpa_periodic_streams(void **state)
     free(plans);
     assert_int_equal(llc, 1);
     assert_int_equal(periodic, 4);
+    json_t *sum = ng_aggregate_summary(darpa.a); /* what `inspect` shows */
+    assert_int_equal(json_array_size(json_object_get(sum, "periodic_streams")), 4);
+    json_decref(sum);
 
     size_t len;
     uint8_t *bytes = encode(darpa.a, &len);
