@@ -464,7 +464,13 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
                      (json_int_t)a->endpoints.n_hosts, "ephemeral_ports", "lo",
                      a->endpoints.eph_lo, "hi", a->endpoints.eph_hi, "step",
                      a->endpoints.eph_step, "top_server_ports", top_ports_overall(a, 10));
-    if (sum)
+    if (sum) {
         json_object_set_new(sum, "carried_streams", json_integer((json_int_t)a->carried.n));
+        json_t *periodic = ng_carried_rhythms_summary(&a->carried);
+        if (json_array_size(periodic)) /* only models with periodic streams list them */
+            json_object_set_new(sum, "periodic_streams", periodic);
+        else
+            json_decref(periodic);
+    }
     return sum;
 }

@@ -40,9 +40,34 @@ static double fraction(int64_t part, int64_t whole)
     return f < 0 ? 0.0 : f > 1 ? 1.0 : f;
 }
 
-static ng_status add_stream(ng_carried_stream *s, const ng_flow *f, int64_t start_ns,
-                            int64_t span_ns, const ng_endpoints *e, ng_error *err)
+/* The stream's rhythm from the gaps of its packets, when they keep time. */
+static ng_status find_rhythm(ng_carried_stream *s, const ng_dataset *ds, size_t flow,
+                             ng_error *err)
 {
+    size_t n = 0;
+    const ng_packet_row *rows = ds->first ? ng_dataset_flow_packets(ds, flow, &n) : NULL;
+    if (!rows || n < NG_RHYTHM_MIN_GAPS + 1)
+        return NG_OK;
+    int64_t *gaps = malloc((n - 1) * sizeof *gaps);
+    double *scratch = malloc((n - 1) * sizeof *scratch);
+    if (!gaps || !scratch) {
+        free(gaps);
+        free(scratch);
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for a stream's rhythm");
+    }
+    for (size_t i = 1; i < n; i++)
+        gaps[i - 1] = ng_ts_gap(rows[i].ts_ns, rows[i - 1].ts_ns);
+    ng_rhythm_detect(gaps, n - 1, scratch, &s->rhythm);
+    free(gaps);
+    free(scratch);
+    return NG_OK;
+}
+
+static ng_status add_stream(ng_carried_stream *s, const ng_dataset *ds, size_t flow,
+                            int64_t start_ns, int64_t span_ns, const ng_endpoints *e,
+                            ng_error *err)
+{
+    const ng_flow *f = &ds->flows[flow];
     memset(s, 0, sizeof *s);
     if (!ng_endpoints_find_host(e, &f->client, f->client_mac, f->has_mac, &s->client) ||
         !ng_endpoints_find_host(e, &f->server, f->server_mac, f->has_mac, &s->server))
@@ -60,7 +85,7 @@ static ng_status add_stream(ng_carried_stream *s, const ng_flow *f, int64_t star
         s->offset = 1.0 - s->cover;
     s->packets = ng_flow_packets(f);
     s->bytes = ng_flow_bytes(f);
-    return NG_OK;
+    return find_rhythm(s, ds, flow, err);
 }
 
 ng_status ng_carried_train(ng_carried *c, const ng_dataset *ds, const bool *mark,
@@ -80,7 +105,7 @@ ng_status ng_carried_train(ng_carried *c, const ng_dataset *ds, const bool *mark
     for (size_t i = 0; i < ds->n_flows; i++) {
         if (!mark[i])
             continue;
-        ng_status st = add_stream(&c->s[c->n++], &ds->flows[i], start_ns, span_ns, e, err);
+        ng_status st = add_stream(&c->s[c->n++], ds, i, start_ns, span_ns, e, err);
         if (st) {
             ng_carried_free(c);
             return st;
@@ -134,18 +159,30 @@ void ng_carried_plan(const ng_carried *c, size_t i, const ng_endpoints *e, int64
     plan->server_port = s->server_port;
     plan->client_ttl = e->hosts[s->client].ttl;
     plan->server_ttl = e->hosts[s->server].ttl;
+    plan->rhythm = s->rhythm;
 }
 
 /* ---- model file ---- */
 
+static json_t *rhythm_json(const ng_rhythm *r)
+{
+    json_t *ratios = json_array();
+    for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)
+        json_array_append_new(ratios, json_real((double)r->ratio[q]));
+    return json_pack("{s:f, s:o}", "period_ns", r->period_ns, "ratios", ratios);
+}
+
 static json_t *stream_json(const ng_carried_stream *s)
 {
-    return json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:f, s:f, s:I, s:I}", "class",
+    json_t *o = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:i, s:i, s:f, s:f, s:I, s:I}", "class",
                      ng_app_class_name(s->app_class), "kind", (json_int_t)s->kind, "client",
                      (json_int_t)s->client, "server", (json_int_t)s->server, "client_port",
                      s->client_port, "server_port", s->server_port, "start", s->start_reason,
                      "end", s->end_reason, "offset", s->offset, "cover", s->cover, "packets",
                      (json_int_t)s->packets, "bytes", (json_int_t)s->bytes);
+    if (o && s->rhythm.period_ns > 0)
+        json_object_set_new(o, "rhythm", rhythm_json(&s->rhythm));
+    return o;
 }
 
 json_t *ng_carried_to_json(const ng_carried *c)
@@ -156,6 +193,26 @@ json_t *ng_carried_to_json(const ng_carried *c)
     for (size_t i = 0; i < c->n; i++)
         json_array_append_new(arr, stream_json(&c->s[i]));
     return json_pack("{s:b, s:o}", "only", c->only, "streams", arr);
+}
+
+static json_t *rhythm_summary(const ng_carried_stream *s)
+{
+    const float *q = s->rhythm.ratio;
+    return json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:f}", "class",
+                     ng_app_class_name(s->app_class), "kind", (json_int_t)s->kind, "packets",
+                     (json_int_t)s->packets, "period_s", s->rhythm.period_ns * 1e-9,
+                     "gap_ratio_p10", (double)q[(NG_RHYTHM_QUANTILES - 1) / 10],
+                     "gap_ratio_p90", (double)q[(NG_RHYTHM_QUANTILES - 1) * 9 / 10],
+                     "gap_ratio_max", (double)q[NG_RHYTHM_QUANTILES - 1]);
+}
+
+json_t *ng_carried_rhythms_summary(const ng_carried *c)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < c->n; i++)
+        if (c->s[i].rhythm.period_ns > 0)
+            json_array_append_new(arr, rhythm_summary(&c->s[i]));
+    return arr;
 }
 
 /* A stream the timeline can plan: TCP/UDP between two IP hosts of one family, or a
@@ -170,6 +227,43 @@ static void check_stream(ng_json_reader *r, const ng_endpoints *e, const ng_carr
         ng_json_reader_fail(r, "'kind' and 'class' disagree on being a no-flow stream");
     else if (!noflow && ((s->kind != 6 && s->kind != 17) || c->family == 0))
         ng_json_reader_fail(r, "a TCP/UDP stream needs 'kind' 6 or 17 and IP hosts");
+}
+
+/* "rhythm" (optional): a period in ns and NG_RHYTHM_QUANTILES ratios. Failures name
+ * "<stream>.rhythm". */
+static void read_rhythm_fields(ng_json_reader *r, const json_t *rh, ng_rhythm *out)
+{
+    out->period_ns = ng_json_read_number(r, rh, "period_ns", NG_RHYTHM_MIN_PERIOD_NS,
+                                         NG_RHYTHM_MAX_PERIOD_NS);
+    const json_t *ratios = ng_json_read_array(r, rh, "ratios");
+    if (!r->st && json_array_size(ratios) != NG_RHYTHM_QUANTILES)
+        ng_json_reader_fail(r, "'ratios' must hold %d numbers", NG_RHYTHM_QUANTILES);
+    for (size_t q = 0; q < NG_RHYTHM_QUANTILES && !r->st; q++) {
+        const json_t *v = json_array_get(ratios, q);
+        double x = json_number_value(v);
+        if (!json_is_number(v) || !(x >= 0 && x <= NG_RHYTHM_MAX_RATIO) ||
+            (q && (float)x < out->ratio[q - 1]))
+            ng_json_reader_fail(r, "'ratios[%zu]' must be a number in [0, %g], not below the "
+                                   "one before", q, NG_RHYTHM_MAX_RATIO);
+        out->ratio[q] = (float)x;
+    }
+    if (!r->st && !ng_rhythm_valid(out))
+        ng_json_reader_fail(r, "not a usable rhythm");
+}
+
+static void read_rhythm(ng_json_reader *r, const json_t *o, ng_rhythm *out)
+{
+    const json_t *rh = json_object_get(o, "rhythm");
+    if (!rh)
+        return;
+    if (!json_is_object(rh)) {
+        ng_json_reader_fail(r, "'rhythm' must be an object");
+        return;
+    }
+    ng_json_reader sub;
+    ng_json_reader_init(&sub, r->err, "%s.rhythm", r->where);
+    read_rhythm_fields(&sub, rh, out);
+    r->st = sub.st;
 }
 
 static void read_stream(ng_json_reader *r, const json_t *o, const ng_endpoints *e,
@@ -196,6 +290,8 @@ static void read_stream(ng_json_reader *r, const json_t *o, const ng_endpoints *
         ng_json_reader_fail(r, "'offset' + 'cover' is more than the whole span");
     if (!r->st)
         check_stream(r, e, s);
+    if (!r->st)
+        read_rhythm(r, o, &s->rhythm);
 }
 
 ng_status ng_carried_from_json(ng_carried *c, const json_t *json, const ng_endpoints *e,

@@ -21,10 +21,16 @@
  * the arrivals are trained on all of them (the model format needs some) and `only`
  * tells the timeline to draw none.
  *
+ * A carried stream that keeps time (rhythm.h: ≥ 8 gaps, MAD / median of the gaps ≤ 0.1 —
+ * DARPA's LLC keep-alive every 1.00 s, loopback every 10 s, RIP, CDP) also keeps its
+ * rhythm, and its plan carries it: synth draws the stream's gaps from it instead of the
+ * flow level's IAT mixture, which cannot hold a metronome.
+ *
  * JSON (header "aggregate", key "carried", absent when there is none, so older models
  * load as "nothing carried"): {"only": bool, "streams": [{"class", "kind", "client",
  * "server", "client_port", "server_port", "start", "end", "offset", "cover", "packets",
- * "bytes"}]}. */
+ * "bytes", "rhythm"}]} where "rhythm" {"period_ns", "ratios": [NG_RHYTHM_QUANTILES]} is
+ * present only for a periodic stream (models saved before it load without rhythms). */
 #ifndef NG_MODEL_CARRIED_H
 #define NG_MODEL_CARRIED_H
 
@@ -37,6 +43,7 @@
 #include "model/dataset.h"
 #include "model/endpoints.h"
 #include "model/flow_plan.h"
+#include "model/rhythm.h"
 
 #define NG_CARRIED_MIN_COVER 0.5
 #define NG_CARRIED_MAX 4096
@@ -49,6 +56,7 @@ typedef struct ng_carried_stream {
     uint8_t start_reason, end_reason;
     double offset, cover;          /* first packet, duration: fractions of the span */
     uint64_t packets, bytes;       /* over the training span */
+    ng_rhythm rhythm;              /* period_ns 0: not periodic */
 } ng_carried_stream;
 
 typedef struct ng_carried {
@@ -61,16 +69,21 @@ typedef struct ng_carried {
  * at most NG_CARRIED_MAX, the longest first. Returns how many. */
 size_t ng_carried_mark(const ng_dataset *ds, int64_t span_ns, bool *mark);
 
-/* The marked flows as carried streams; their hosts must be in e. */
+/* The marked flows as carried streams; their hosts must be in e. The rhythm of each
+ * comes from its packets' gaps in ds (none when ds has no packets for it). */
 ng_status ng_carried_train(ng_carried *c, const ng_dataset *ds, const bool *mark,
                            int64_t start_ns, int64_t span_ns, const ng_endpoints *e,
                            ng_error *err);
 void ng_carried_free(ng_carried *c);
 
 /* Plan of stream i in a window of window_ns from origin_ns (id left 0): start, targets,
- * endpoints, TTLs of its hosts. span_ns is the training span. */
+ * endpoints, TTLs of its hosts, rhythm. span_ns is the training span. */
 void ng_carried_plan(const ng_carried *c, size_t i, const ng_endpoints *e, int64_t span_ns,
                      int64_t origin_ns, double window_ns, ng_flow_plan *plan);
+
+/* The periodic streams for `inspect`: [{class, kind, packets, period_s, gap_ratio_p10,
+ * gap_ratio_p90, gap_ratio_max}] (an empty array when none keeps time). */
+json_t *ng_carried_rhythms_summary(const ng_carried *c);
 
 /* NULL when nothing is carried. */
 json_t *ng_carried_to_json(const ng_carried *c);

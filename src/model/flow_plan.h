@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "capture/packet.h"
+#include "model/rhythm.h"
 
 typedef struct ng_flow_plan {
     uint64_t id;              /* 0, 1, 2... in start order */
@@ -35,6 +36,10 @@ typedef struct ng_flow_plan {
      * padded them: DARPA's 54-byte LLC frames), and this is the shortest of them. 0 (the
      * zero value) pads to 60. */
     uint8_t eth_min_frame[2];
+    /* A periodic stream's beat (rhythm.h): when rhythm.period_ns > 0, synth replaces the
+     * flow level's gaps by gaps drawn from it, scaled to target_duration_ns (the carried
+     * streams of carried.h that kept time in training). 0: the flow level's gaps. */
+    ng_rhythm rhythm;
 } ng_flow_plan;
 
 /* What the flow level proposes for one packet of a flow (synth keeps TCP valid). */

@@ -19,6 +19,7 @@
 #define MAX_IPV6_PAYLOAD 65527u /* 65535 - 8 */
 #define NULL_SAP 0x00
 #define LLC_UI 0x03
+#define RHYTHM_STREAM 0x7e1a7b3bULL /* the rhythm walks' seeds: seed ^ this */
 
 ng_emit_kind ng_emit_kind_of(const ng_flow_plan *plan)
 {
@@ -191,6 +192,10 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     e->min_tcp_payload = e->kind == NG_EMIT_TCP ? ng_payload_min_tcp(pp->ip_proto,
                                                   pp->server_port, pp->client_port) : 0;
     set_specs(e);
+    e->rhythmic = plan->target_packets > 1 && ng_rhythm_valid(&plan->rhythm);
+    if (e->rhythmic)
+        ng_rhythm_walk_begin(&e->rhythm_walk, &plan->rhythm, plan->target_packets - 1,
+                             plan->target_duration_ns, seed ^ RHYTHM_STREAM, plan->id);
     if (e->kind == NG_EMIT_TCP)
         ng_tcp_flow_init(&e->tcp, cfg, seed, plan->id, tcp_start_of(plan->start_reason));
     return ng_flow_sampler_begin(fl, &e->plan, seed, &e->sampler, err);
@@ -320,8 +325,11 @@ static void advance(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *t
     ng_packet_proposal p;
     /* a closed connection drops every later proposal: stop sampling it */
     bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
-    if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p))
+    if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p)) {
+        if (e->rhythmic && e->started) /* a periodic stream keeps its beat */
+            p.iat_ns = ng_rhythm_walk_next(&e->rhythm_walk, &e->plan.rhythm);
         take_proposal(e, &p, tcp_fixes, fixes);
+    }
     else
         end_sampling(e, tcp_fixes);
 }

@@ -32,6 +32,10 @@
  * used before gets the next free client port (tuple_set.h).
  * Flows to a multicast or broadcast server address only send client→server (a group
  * address never sends), with TTL 1 to 224.0.0.0/24 (RFC 3171).
+ * A plan with a rhythm (a periodic stream, model/rhythm.h) keeps the sampler's packets
+ * but not its gaps: gap i comes from the rhythm's walk (period × a drawn ratio, scaled so
+ * that the plan's target_packets - 1 gaps span its target_duration_ns), from a random
+ * stream of its own (seed, plan id), so the sampler's draws are the same as without it.
  * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
  * Missing MAC addresses are derived from the IP address (locally administered 02:..);
  * ARP streams without IPv4 addresses get 10.x.y.z from their MACs. */
@@ -46,6 +50,7 @@
 #include "model/flow_level.h"
 #include "model/flow_plan.h"
 #include "model/flow_sampler.h"
+#include "model/rhythm.h"
 #include "synth/address_map.h"
 #include "synth/frame_spec.h"
 #include "synth/tcp_state.h"
@@ -100,6 +105,8 @@ typedef struct ng_flow_emitter {
     uint32_t host_slot[2];          /* ng_host_ids slot of each side (IPv4 only) */
     bool has_host_slots;
     uint64_t heap_key_id;           /* tie-break in the generator's heap */
+    bool rhythmic;                  /* gaps from rhythm_walk, not from the sampler */
+    ng_rhythm_walk rhythm_walk;
 } ng_flow_emitter;
 
 /* Which frames a plan becomes. */

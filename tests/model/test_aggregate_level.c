@@ -2,7 +2,8 @@
  * a timeline over the training duration has the real flow count (±20%), class mix and
  * server ports (JSD ≤ 0.05), flow packets/bytes/duration (KS ≤ 0.10) and
  * flows-per-second series (KS ≤ 0.15); the streams running through the whole capture are
- * planned in every timeline at their real place, scaled with the window; the model file
+ * planned in every timeline at their real place, scaled with the window, and the periodic
+ * ones (LLC 1 s, loopback 10 s, RIP, CDP) keep their rhythm; the model file
  * round-trips byte for byte; the
  * same seed gives the same timeline; plans pad short frames as the training frames were
  * (DARPA's 54-byte LLC frames), old models without that pad to 60; the timeline keeps its contract (ids, order,
@@ -351,6 +352,69 @@ static void test_darpa_carried_streams(void **state)
     }
 }
 
+/* Carried streams that keep time keep their rhythm (rhythm.h): on Monday the LLC
+ * keep-alive (776 frames, 1.00 s), the loopback beacon (104, 10.00 s), RIP (38, ~28 s)
+ * and CDP (18, 60 s) are periodic, the request/response streams (NTP, ARP, DNS) are
+ * not; every plan of a periodic stream carries its rhythm (period within 1% of the real
+ * median gap), others none; an old model without "rhythm" keys loads and plans none. */
+static void test_darpa_periodic_streams(void **state)
+{
+    (void)state;
+    if (!darpa_setup()) {
+        skip();
+        return;
+    }
+    ng_timeline_options o = options(darpa.a, 3);
+    size_t n, periodic = 0, llc = 0;
+    ng_flow_plan *plans = run(darpa.a, &o, &n);
+    for (size_t i = 0; i < n; i++) {
+        const ng_flow_plan *p = &plans[i];
+        if (p->rhythm.period_ns == 0)
+            continue;
+        periodic++;
+        assert_true(ng_rhythm_valid(&p->rhythm));
+        print_message("periodic plan: class %u ethertype 0x%04x proto %u, %u packets, period "
+                      "%.4f s\n", p->app_class, p->ethertype, p->ip_proto, p->target_packets,
+                      p->rhythm.period_ns * 1e-9);
+        if (p->is_noflow && p->ethertype == 0 && p->target_packets == 776) {
+            llc++;
+            assert_true(fabs(p->rhythm.period_ns * 1e-9 - 1.0) < 0.01);
+        }
+        if (p->is_noflow && p->ethertype == 0x9000)
+            assert_true(fabs(p->rhythm.period_ns * 1e-9 - 10.0) < 0.1);
+        assert_false(p->app_class == NG_APP_NTP || p->ethertype == 0x0806 ||
+                     p->app_class == NG_APP_DNS);
+    }
+    free(plans);
+    assert_int_equal(llc, 1);
+    assert_int_equal(periodic, 4);
+    json_t *sum = ng_aggregate_summary(darpa.a); /* what `inspect` shows */
+    assert_int_equal(json_array_size(json_object_get(sum, "periodic_streams")), 4);
+    json_decref(sum);
+
+    size_t len;
+    uint8_t *bytes = encode(darpa.a, &len);
+    ng_model_file *m;
+    ng_error err;
+    assert_int_equal(ng_model_file_decode(bytes, len, "old.ngm", &m, &err), NG_OK);
+    json_t *streams = json_object_get(
+        json_object_get(json_object_get(m->header, "aggregate"), "carried"), "streams");
+    size_t removed = 0;
+    for (size_t i = 0; i < json_array_size(streams); i++)
+        removed += json_object_del(json_array_get(streams, i), "rhythm") == 0;
+    assert_int_equal(removed, 4);
+    ng_aggregate *old;
+    if (ng_aggregate_load(m, &old, &err))
+        fail_msg("old model: %s", err.msg);
+    plans = run(old, &o, &n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(plans[i].rhythm.period_ns == 0);
+    free(plans);
+    ng_aggregate_free(old);
+    ng_model_file_free(m);
+    free(bytes);
+}
+
 static void test_darpa_round_trip_and_determinism(void **state)
 {
     (void)state;
@@ -618,6 +682,24 @@ static json_t *carried0(json_t *agg)
 static void bad_carried_host(json_t *agg) { json_object_set_new(carried0(agg), "client", json_integer(1 << 20)); }
 static void bad_carried_cover(json_t *agg) { json_object_set_new(carried0(agg), "cover", json_real(1.5)); }
 static void bad_carried_kind(json_t *agg) { json_object_set_new(carried0(agg), "kind", json_integer(1)); }
+/* A rhythm whose ratios go down, one with a period of 0, one that is not an object. */
+static void bad_rhythm_order(json_t *agg)
+{
+    json_t *ratios = json_array();
+    for (int q = 0; q < NG_RHYTHM_QUANTILES; q++)
+        json_array_append_new(ratios, json_real(q == 5 ? 0.5 : 1.0 + 0.01 * q));
+    json_object_set_new(carried0(agg), "rhythm", json_pack("{s:f, s:o}", "period_ns", 1e9,
+                                                            "ratios", ratios));
+}
+static void bad_rhythm_period(json_t *agg)
+{
+    json_t *ratios = json_array();
+    for (int q = 0; q < NG_RHYTHM_QUANTILES; q++)
+        json_array_append_new(ratios, json_real(1.0));
+    json_object_set_new(carried0(agg), "rhythm", json_pack("{s:f, s:o}", "period_ns", 0.0,
+                                                            "ratios", ratios));
+}
+static void bad_rhythm_type(json_t *agg) { json_object_set_new(carried0(agg), "rhythm", json_integer(1)); }
 
 static void test_damaged_headers_refused(void **state)
 {
@@ -639,6 +721,8 @@ static void test_damaged_headers_refused(void **state)
         {bad_k, "k = "},              {missing_stats, "'stats'"}, {bad_start_end, "start_end"},
         {unknown_arrival_class, "arrivals"}, {bad_carried_host, "carried.streams[0]"},
         {bad_carried_cover, "'cover'"},       {bad_carried_kind, "'kind'"},
+        {bad_rhythm_order, "rhythm: 'ratios[5]'"}, {bad_rhythm_period, "rhythm: 'period_ns'"},
+        {bad_rhythm_type, "'rhythm'"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         json_t *saved = json_deep_copy(json_object_get(m->header, "aggregate"));
@@ -919,6 +1003,7 @@ int main(void)
         cmocka_unit_test(test_darpa_flow_shapes),
         cmocka_unit_test(test_darpa_flows_per_second),
         cmocka_unit_test(test_darpa_carried_streams),
+        cmocka_unit_test(test_darpa_periodic_streams),
         cmocka_unit_test(test_darpa_round_trip_and_determinism),
         cmocka_unit_test(test_darpa_timeline_contract),
         cmocka_unit_test(test_darpa_ethernet_padding),
