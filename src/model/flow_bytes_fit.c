@@ -53,34 +53,34 @@ static uint32_t scaled(const ng_frame_estimate *e, uint32_t size, double a)
 }
 
 /* Frame bytes of the free packets with their sizes scaled by a. */
-static uint64_t free_bytes(const ng_packet_proposal *p, const uint8_t *free, uint32_t n,
+static uint64_t free_bytes(const ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                            const ng_frame_estimate *e, double a)
 {
     uint64_t sum = 0;
     for (uint32_t i = 0; i < n; i++)
-        if (free[i])
+        if (free_size[i])
             sum += frame_bytes(e, p[i].direction, scaled(e, p[i].payload_len, a));
     return sum;
 }
 
 /* The factor whose free bytes come closest to want: the free bytes are nondecreasing in a
  * and nearly linear in it (flat only where frames are padded or sizes capped), so regula
- * falsi with the Illinois halving lands in a few evaluations (tests: 2-4 after the two
- * bounds) where bisection took ~20. */
-static double solve_factor(const ng_packet_proposal *p, const uint8_t *free, uint32_t n,
+ * falsi with the Illinois halving lands in a few evaluations where bisection on log a took
+ * ~20 (default model, 200k packets: 43M instructions in the fit with bisection, 18M). */
+static double solve_factor(const ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                            const ng_frame_estimate *e, double want, double tol, double max_factor)
 {
     double lo = 1.0 / max_factor, hi = max_factor;
-    double f_lo = (double)free_bytes(p, free, n, e, lo) - want;
+    double f_lo = (double)free_bytes(p, free_size, n, e, lo) - want;
     if (f_lo >= 0.0)
         return lo;
-    double f_hi = (double)free_bytes(p, free, n, e, hi) - want;
+    double f_hi = (double)free_bytes(p, free_size, n, e, hi) - want;
     if (f_hi <= 0.0)
         return hi;
     double a = 1.0;
     for (int it = 0, side = 0; it < SOLVER_STEPS; it++) {
         a = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
-        double f = (double)free_bytes(p, free, n, e, a) - want;
+        double f = (double)free_bytes(p, free_size, n, e, a) - want;
         if (fabs(f) <= tol)
             break;
         if (f < 0.0) {
@@ -94,19 +94,19 @@ static double solve_factor(const ng_packet_proposal *p, const uint8_t *free, uin
     return a;
 }
 
-void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free, uint32_t n,
+void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                        const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
 {
     uint64_t fixed = 0, drawn = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t b = frame_bytes(e, p[i].direction, p[i].payload_len);
-        *(free[i] && p[i].payload_len ? &drawn : &fixed) += b;
+        *(free_size[i] && p[i].payload_len ? &drawn : &fixed) += b;
     }
     if (!drawn || fixed + drawn == target_bytes)
         return;
     double want = (double)target_bytes - (double)fixed, tol = 0.002 * (double)target_bytes;
-    double a = solve_factor(p, free, n, e, want, tol, max_factor);
+    double a = solve_factor(p, free_size, n, e, want, tol, max_factor);
     for (uint32_t i = 0; i < n; i++)
-        if (free[i])
+        if (free_size[i])
             p[i].payload_len = scaled(e, p[i].payload_len, a);
 }

@@ -37,7 +37,7 @@ bool ng_frame_estimate_of_plan(const ng_flow_plan *plan, ng_frame_estimate *e);
 uint64_t ng_frame_estimate_bytes(const ng_frame_estimate *e, const ng_packet_proposal *p,
                                  uint32_t n);
 /* Scale the payloads of the p[i] with free[i] != 0 (see above) toward target_bytes. */
-void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free, uint32_t n,
+void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                        const ng_frame_estimate *e, uint64_t target_bytes, double max_factor);
 
 #endif
