@@ -36,7 +36,7 @@ bool ng_frame_estimate_of_plan(const ng_flow_plan *plan, ng_frame_estimate *e);
 /* Estimated frame bytes of p[0..n). */
 uint64_t ng_frame_estimate_bytes(const ng_frame_estimate *e, const ng_packet_proposal *p,
                                  uint32_t n);
-/* Scale the payloads of the p[i] with free[i] != 0 (see above) toward target_bytes. */
+/* Scale the payloads of the p[i] with free_size[i] != 0 (see above) toward target_bytes. */
 void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                        const ng_frame_estimate *e, uint64_t target_bytes, double max_factor);
 
