@@ -32,6 +32,7 @@ void ng_flow_sampler_free(ng_flow_sampler *s)
 {
     free(s->memory);
     free(s->ahead);
+    free(s->ahead_free);
     memset(s, 0, sizeof *s);
 }
 
@@ -154,20 +155,36 @@ static void fit_duration(ng_packet_proposal *p, uint32_t n, int64_t duration_ns)
         p[i].iat_ns = (int64_t)llround((double)p[i].iat_ns * stretch(L, (double)p[i].iat_ns / max));
 }
 
-/* Draw the whole flow now, then fit its gaps to the planned duration. */
-static ng_status sample_ahead(const ng_flow_level *fl, ng_flow_sampler *s, int64_t duration_ns,
-                              ng_error *err)
+static ng_status reserve_ahead(ng_flow_sampler *s, ng_error *err)
 {
-    if (s->cap_ahead < s->target) {
-        ng_packet_proposal *b = realloc(s->ahead, s->target * sizeof *b);
-        if (!b)
-            return ng_fail(err, NG_ENOMEM, "no memory for a flow of %u packets", s->target);
-        s->ahead = b, s->cap_ahead = s->target;
-    }
+    if (s->cap_ahead >= s->target)
+        return NG_OK;
+    ng_packet_proposal *b = realloc(s->ahead, s->target * sizeof *b);
+    if (b)
+        s->ahead = b;
+    uint8_t *f = b ? realloc(s->ahead_free, s->target) : NULL;
+    if (!f)
+        return ng_fail(err, NG_ENOMEM, "no memory for a flow of %u packets", s->target);
+    s->ahead_free = f, s->cap_ahead = s->target;
+    return NG_OK;
+}
+
+/* Draw the whole flow now, then fit its gaps to the planned duration and its free sizes
+ * to the planned bytes. */
+static ng_status sample_ahead(const ng_flow_level *fl, ng_flow_sampler *s,
+                              const ng_flow_plan *plan, ng_error *err)
+{
+    ng_status st = reserve_ahead(s, err);
+    if (st)
+        return st;
     while (s->n_ahead < s->target && sample_next(fl, s, &s->ahead[s->n_ahead]))
-        s->n_ahead++;
+        s->ahead_free[s->n_ahead++] = s->last_free;
     s->buffered = true;
-    fit_duration(s->ahead, s->n_ahead, duration_ns);
+    fit_duration(s->ahead, s->n_ahead, plan->target_duration_ns);
+    ng_frame_estimate e;
+    if (plan->target_bytes && ng_frame_estimate_of_plan(plan, &e))
+        ng_flow_bytes_fit(s->ahead, s->ahead_free, s->n_ahead, &e, plan->target_bytes,
+                          NG_FLOW_SAMPLER_BYTES_FACTOR);
     return NG_OK;
 }
 
@@ -193,7 +210,7 @@ ng_status ng_flow_sampler_begin(const ng_flow_level *fl, const ng_flow_plan *pla
     s->buffered = false;
     if (!s->stepwise && plan->target_packets >= 2 && plan->target_packets <= NG_FLOW_SAMPLER_MAX
         && plan->target_duration_ns > 0)
-        return sample_ahead(fl, s, plan->target_duration_ns, err);
+        return sample_ahead(fl, s, plan, err);
     return NG_OK;
 }
 
@@ -425,6 +442,7 @@ static bool sample_next(const ng_flow_level *fl, ng_flow_sampler *s, ng_packet_p
                                    remaining_after(s)))
             break;
     }
+    s->last_free = t.size_idx >= fl->net.codec.sizes.n;
     if (s->tcp)
         ng_tcp_mirror_send(&s->mirror, t.dir, out->tcp_flags, out->payload_len);
     s->prev = t;

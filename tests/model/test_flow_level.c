@@ -659,6 +659,38 @@ static void check_fidelity(const ng_flow_level *fl, const ng_dataset *ds)
     free(real_pay), free(real_iat), free(syn_pay), free(syn_iat);
 }
 
+/* The flows sampled for real flows' plans follow their planned bytes: estimated frame
+ * bytes within 10% of the plan for most flows drawn ahead (model/flow_bytes_fit.h;
+ * without the fit 292 of 719 were, 41%). */
+static void check_plans_followed(const ng_flow_level *fl, const ng_dataset *ds)
+{
+    ng_flow_sampler s = {0};
+    ng_error err;
+    size_t fitted = 0, near = 0;
+    ng_packet_proposal *p = malloc(4096 * sizeof *p);
+    assert_non_null(p);
+    for (size_t f = 0; f < ds->n_flows; f++) {
+        ng_flow_plan plan = plan_of(&ds->flows[f], f);
+        assert_int_equal(ng_flow_sampler_begin(fl, &plan, 700 + f, &s, &err), NG_OK);
+        uint32_t n = 0;
+        while (n < 4096 && ng_flow_sampler_next(fl, &s, &p[n]))
+            n++;
+        ng_frame_estimate e;
+        if (!s.buffered || !ng_frame_estimate_of_plan(&plan, &e))
+            continue;
+        double ratio = (double)ng_frame_estimate_bytes(&e, p, n) / (double)plan.target_bytes;
+        fitted++;
+        near += fabs(ratio - 1.0) <= 0.10;
+    }
+    ng_flow_sampler_free(&s);
+    free(p);
+    printf("  plans: %zu of %zu flows drawn ahead within 10%% of their planned bytes\n", near,
+           fitted);
+    assert_true(fitted > 0);
+    if (!reduced())
+        assert_true(near >= 2 * fitted / 3); /* 563 of 719 at this commit */
+}
+
 static void test_darpa_http(void **state)
 {
     (void)state;
@@ -682,6 +714,7 @@ static void test_darpa_http(void **state)
 
     if (!reduced())
         check_fidelity(fl, &ds);
+    check_plans_followed(fl, &ds);
 
     /* save -> load -> save is byte-identical, and the loaded level samples the same */
     size_t len1, len2;

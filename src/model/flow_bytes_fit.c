@@ -1,0 +1,112 @@
+/* flow_bytes_fit.c — one factor for a flow's free payload sizes; see flow_bytes_fit.h. */
+#include "model/flow_bytes_fit.h"
+
+#include <math.h>
+
+#define ETH_HEADER 14u
+#define MIN_FRAME 60u
+#define TCP_MSS 1460u
+#define UDP_ROOM_V4 1472u /* 1500 - 20 - 8 */
+#define UDP_ROOM_V6 1452u
+#define SOLVER_STEPS 12
+
+bool ng_frame_estimate_of_plan(const ng_flow_plan *plan, ng_frame_estimate *e)
+{
+    if (plan->is_noflow || (plan->ip_version != 4 && plan->ip_version != 6))
+        return false;
+    uint32_t ip = plan->ip_version == 6 ? 40u : 20u;
+    uint32_t l4 = plan->ip_proto == 6 ? 20u : (plan->ip_proto == 17 || plan->ip_proto == 1) ? 8u : 0u;
+    e->header = ETH_HEADER + ip + l4;
+    for (int d = 0; d < 2; d++) {
+        uint32_t m = plan->eth_min_frame[d];
+        e->min_frame[d] = m && m < MIN_FRAME ? m : MIN_FRAME;
+    }
+    e->clamp = plan->ip_proto == 6 ? TCP_MSS : 0;
+    e->room = plan->ip_proto == 6 ? TCP_MSS : plan->ip_version == 6 ? UDP_ROOM_V6 : UDP_ROOM_V4;
+    return true;
+}
+
+static uint64_t frame_bytes(const ng_frame_estimate *e, uint8_t dir, uint64_t payload)
+{
+    if (e->clamp && payload > e->clamp)
+        payload = e->clamp;
+    uint64_t f = e->header + payload, min = e->min_frame[dir ? 1 : 0];
+    return f > min ? f : min;
+}
+
+uint64_t ng_frame_estimate_bytes(const ng_frame_estimate *e, const ng_packet_proposal *p,
+                                 uint32_t n)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < n; i++)
+        sum += frame_bytes(e, p[i].direction, p[i].payload_len);
+    return sum;
+}
+
+/* A free size scaled by a: rounded, >= 1 when it was > 0, at most max(size, room). */
+static uint32_t scaled(const ng_frame_estimate *e, uint32_t size, double a)
+{
+    if (!size)
+        return 0;
+    double v = floor((double)size * a + 0.5), cap = size > e->room ? size : e->room;
+    return (uint32_t)fmax(1.0, fmin(v, cap));
+}
+
+/* Frame bytes of the free packets with their sizes scaled by a. */
+static uint64_t free_bytes(const ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                           const ng_frame_estimate *e, double a)
+{
+    uint64_t sum = 0;
+    for (uint32_t i = 0; i < n; i++)
+        if (free_size[i])
+            sum += frame_bytes(e, p[i].direction, scaled(e, p[i].payload_len, a));
+    return sum;
+}
+
+/* The factor whose free bytes come closest to want: the free bytes are nondecreasing in a
+ * and nearly linear in it (flat only where frames are padded or sizes capped), so regula
+ * falsi with the Illinois halving lands in a few evaluations where bisection on log a took
+ * ~20 (default model, 200k packets: 43M instructions in the fit with bisection, 18M). */
+static double solve_factor(const ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                           const ng_frame_estimate *e, double want, double tol, double max_factor)
+{
+    double lo = 1.0 / max_factor, hi = max_factor;
+    double f_lo = (double)free_bytes(p, free_size, n, e, lo) - want;
+    if (f_lo >= 0.0)
+        return lo;
+    double f_hi = (double)free_bytes(p, free_size, n, e, hi) - want;
+    if (f_hi <= 0.0)
+        return hi;
+    double a = 1.0;
+    for (int it = 0, side = 0; it < SOLVER_STEPS; it++) {
+        a = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+        double f = (double)free_bytes(p, free_size, n, e, a) - want;
+        if (fabs(f) <= tol)
+            break;
+        if (f < 0.0) {
+            lo = a, f_lo = f;
+            f_hi *= side == -1 ? 0.5 : 1.0, side = -1;
+        } else {
+            hi = a, f_hi = f;
+            f_lo *= side == 1 ? 0.5 : 1.0, side = 1;
+        }
+    }
+    return a;
+}
+
+void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                       const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
+{
+    uint64_t fixed = 0, drawn = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t b = frame_bytes(e, p[i].direction, p[i].payload_len);
+        *(free_size[i] && p[i].payload_len ? &drawn : &fixed) += b;
+    }
+    if (!drawn || fixed + drawn == target_bytes)
+        return;
+    double want = (double)target_bytes - (double)fixed, tol = 0.002 * (double)target_bytes;
+    double a = solve_factor(p, free_size, n, e, want, tol, max_factor);
+    for (uint32_t i = 0; i < n; i++)
+        if (free_size[i])
+            p[i].payload_len = scaled(e, p[i].payload_len, a);
+}
