@@ -80,8 +80,8 @@ static void test_sparse(void **state)
     check_sparse(10, 192);
     check_sparse(12, 72);
     check_sparse(10, 8);
-    check_sparse(9, 24);
-    check_sparse(9, 48);
+    check_sparse(10, 24);
+    check_sparse(10, 48);
 }
 
 static void test_shapes(void **state)
