@@ -268,7 +268,7 @@ int64_t ng_flow_codec_iat_ns(const ng_flow_codec *codec, double z, float *z_clam
         *z_clamped = (float)z;
     /* 10^l s in ns; float precision (1e-7 relative: 8 us on a day-long gap) is plenty,
      * and the polynomial exp costs a fifth of libm's */
-    return (int64_t)llround((double)ng_fast_expf((float)((l + 9.0) * M_LN10)));
+    return (int64_t)((double)ng_fast_expf((float)((l + 9.0) * M_LN10)) + 0.5); /* > 0 */
 }
 
 float ng_flow_codec_payload_z(const ng_flow_codec *codec, uint32_t payload)

@@ -75,11 +75,16 @@ size_t ng_mdn_pick(const float *pred, size_t m, ng_rng *rng)
     for (size_t j = 1; j < m; j++)
         maxv = pred[j] > maxv ? pred[j] : maxv;
     float w[NG_MDN_MAX_COMPONENTS];
+    size_t n = m < NG_MDN_MAX_COMPONENTS ? m : NG_MDN_MAX_COMPONENTS, j = 0;
+    for (; j + 4 <= n; j += 4) /* 4 lanes at once, each lane as ng_fast_expf computes it */
+        ng_v4f_store(w + j, ng_fast_exp4(ng_v4f_load(pred + j) - maxv));
+    for (; j < n; j++)
+        w[j] = ng_fast_expf(pred[j] - maxv);
     double sum = 0.0;
-    for (size_t j = 0; j < m && j < NG_MDN_MAX_COMPONENTS; j++)
-        sum += w[j] = ng_fast_expf(pred[j] - maxv);
+    for (j = 0; j < n; j++)
+        sum += w[j];
     double u = ng_rng_uniform(rng) * sum, acc = 0.0;
-    for (size_t j = 0; j < m && j < NG_MDN_MAX_COMPONENTS; j++) {
+    for (j = 0; j < n; j++) {
         acc += w[j];
         if (u < acc)
             return j;
