@@ -1,27 +1,61 @@
-/* tuple_set.c — hashes of used 4-tuples in a hash map. */
+/* tuple_set.c — hashes of the recent flows' 4-tuples, in two fixed-size generations. */
 #include "synth/tuple_set.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/hashmap.h"
+
+#define SLOTS (2 * (size_t)NG_TUPLE_SET_GENERATION) /* a power of two: load <= 1/2 */
 
 void ng_tuple_set_init(ng_tuple_set *t)
 {
-    t->claims = 0;
-    ng_hashmap_init(&t->recent, sizeof(uint64_t), 1);
-    ng_hashmap_init(&t->older, sizeof(uint64_t), 1);
+    memset(t, 0, sizeof *t);
 }
 
 void ng_tuple_set_free(ng_tuple_set *t)
 {
-    ng_hashmap_free(&t->recent);
-    ng_hashmap_free(&t->older);
+    free(t->recent.slot);
+    free(t->older.slot);
+    memset(t, 0, sizeof *t);
 }
 
-/* The recent generation is full: it becomes the older one, and a new one starts. */
+/* The slot holding h, or the empty one where it would go. */
+static size_t probe(const ng_tuple_generation *g, uint64_t h)
+{
+    size_t i = (size_t)h & (SLOTS - 1);
+    while (g->slot[i] && g->slot[i] != h)
+        i = (i + 1) & (SLOTS - 1);
+    return i;
+}
+
+static bool holds(const ng_tuple_generation *g, uint64_t h)
+{
+    return g->slot && g->slot[probe(g, h)] == h;
+}
+
+/* Adds h unless present; *added says which. False: no memory. */
+static bool add(ng_tuple_generation *g, uint64_t h, bool *added)
+{
+    if (!g->slot && !(g->slot = calloc(SLOTS, sizeof *g->slot)))
+        return false;
+    size_t i = probe(g, h);
+    *added = g->slot[i] != h;
+    if (*added)
+        g->slot[i] = h, g->count++;
+    return true;
+}
+
+/* The recent generation is full: it becomes the older one, and the older one's table,
+ * emptied, the recent one. */
 static void next_generation(ng_tuple_set *t)
 {
-    ng_hashmap_free(&t->older);
+    ng_tuple_generation old = t->older;
     t->older = t->recent;
-    ng_hashmap_init(&t->recent, sizeof(uint64_t), 1);
+    t->recent = old;
+    if (t->recent.slot)
+        memset(t->recent.slot, 0, SLOTS * sizeof *t->recent.slot);
+    t->recent.count = 0;
 }
 
 static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, uint16_t sport)
@@ -52,10 +86,11 @@ ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *c
     uint64_t first = tuple_hash(client, port, server, server_port);
     for (uint32_t tries = 0; tries < MAX_TRIES; tries++) {
         uint64_t h = tries ? tuple_hash(client, port, server, server_port) : first;
-        bool inserted = false;
-        if (!ng_hashmap_get(&t->older, &h) && !ng_hashmap_put(&t->recent, &h, &inserted))
+        h += (uint64_t)(h == 0); /* 0 marks an empty slot */
+        bool added = false;
+        if (!holds(&t->older, h) && !add(&t->recent, h, &added))
             return ng_fail(err, NG_ENOMEM, "out of memory remembering TCP connections");
-        if (inserted) {
+        if (added) {
             *moved = port != *client_port;
             *client_port = port;
             return NG_OK;

@@ -13,22 +13,29 @@
  * one fills up, the older one is dropped and the recent one becomes the older. So
  * uniqueness holds among any 32,768 consecutive TCP flows (and up to 65,536), a run that
  * outgrows that reuses tuples as real hosts do after TIME_WAIT, and the set stays small
- * enough for the caches (2 x 1.5 MB; one set of 2^20 tuples, 48 MB, had every claim
- * miss them: 5% of generation's time). */
+ * enough for the caches (2 x 512 KB; one hash map of up to 2^20 tuples, 48 MB, had
+ * every claim miss them: 5% of generation's time). */
 #ifndef NG_SYNTH_TUPLE_SET_H
 #define NG_SYNTH_TUPLE_SET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "capture/packet.h"
 #include "core/error.h"
-#include "core/hashmap.h"
 
 #define NG_TUPLE_SET_GENERATION 32768u
 
+/* One generation: the tuples' 64-bit hashes in an open-addressed table of twice as many
+ * slots (0 marks an empty slot; a hash of 0 is stored as 1). */
+typedef struct ng_tuple_generation {
+    uint64_t *slot; /* [2 * NG_TUPLE_SET_GENERATION], allocated on first use */
+    size_t count;
+} ng_tuple_generation;
+
 typedef struct ng_tuple_set {
-    ng_hashmap recent, older; /* uint64 tuple hash -> uint8 */
+    ng_tuple_generation recent, older;
     uint64_t claims;          /* so far: seeds each claim's candidate ports */
 } ng_tuple_set;
 
