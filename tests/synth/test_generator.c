@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "tiny_level.h"
 
 #include "capture/reader.h"
 #include "core/log.h"
@@ -17,55 +18,6 @@
 #include "synth/address_map.h"
 #include "synth/flow_emitter.h"
 #include "synth/generator.h"
-
-static ng_flow_level *level;
-
-static int setup(void **state)
-{
-    (void)state;
-    const char *path = ng_test_data("tiny.pcap");
-    ng_dataset ds;
-    ng_error err;
-    if (ng_dataset_load(&ds, &path, 1, NULL, &err) != NG_OK)
-        return -1;
-    uint16_t *clusters = malloc(ds.n_packets * sizeof *clusters);
-    for (size_t i = 0; i < ds.n_packets; i++) {
-        const ng_packet_row *r = &ds.packets[i];
-        clusters[i] = (uint16_t)((r->direction * 3u + (r->tcp_flags & 3u) + (r->payload_len > 0)) % 6);
-    }
-    ng_train_config cfg;
-    ng_train_config_default(&cfg);
-    cfg.flow.hidden = 16;
-    cfg.flow.epochs = 3;
-    ng_status st = ng_flow_level_train(&ds, clusters, 6, &cfg, &level, NULL, &err);
-    free(clusters);
-    ng_dataset_free(&ds);
-    return st == NG_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ng_flow_level_free(level);
-    ng_test_cleanup_tmpdir();
-    return 0;
-}
-
-/* ---- a plan source over an array ---- */
-
-typedef struct plan_list {
-    ng_flow_plan *plans;
-    size_t n, next;
-} plan_list;
-
-static bool next_plan(void *user, ng_flow_plan *plan)
-{
-    plan_list *l = user;
-    if (l->next >= l->n)
-        return false;
-    *plan = l->plans[l->next++];
-    return true;
-}
 
 static void v4(ng_addr *a, uint8_t x, uint8_t y)
 {
@@ -130,7 +82,7 @@ static ng_status generate(const char *path, uint64_t seed, size_t n_plans,
     ng_error err;
     ng_status st = ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err);
     assert_int_equal(st, NG_OK);
-    st = ng_generate(level, &src, opt, &out, stats, &err);
+    st = ng_generate(tiny_level, &src, opt, &out, stats, &err);
     if (st == NG_OK)
         st = ng_packet_output_close(&out, &err);
     else
@@ -328,7 +280,7 @@ static void test_tuple_reuse(void **state)
     const char *path = ng_test_tmp("t.pcap");
     assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
     ng_generate_stats st;
-    assert_int_equal(ng_generate(level, &src, &opt, &out, &st, &err), NG_OK);
+    assert_int_equal(ng_generate(tiny_level, &src, &opt, &out, &st, &err), NG_OK);
     assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
     assert_int_equal(st.fixes.tuple_reuse_moved, n - 1);
     readback *rb = calloc(1, sizeof *rb);
@@ -450,12 +402,12 @@ static void emit_flow(const ng_flow_plan *plan, const ng_tcp_config *cfg, size_t
     ng_flow_emitter e;
     memset(&e, 0, sizeof e);
     ng_error err;
-    assert_int_equal(ng_flow_emitter_begin(&e, level, plan, cfg, 7, &ctx, &err), NG_OK);
+    assert_int_equal(ng_flow_emitter_begin(&e, tiny_level, plan, cfg, 7, &ctx, &err), NG_OK);
     ng_flow_plan as_sampled = e.plan;
     *emitted = 0;
     const ng_tcp_segment *last = NULL;
     ng_tcp_segment last_copy;
-    while (ng_flow_emitter_refill(&e, level, fixes, &other)) {
+    while (ng_flow_emitter_refill(&e, tiny_level, fixes, &other)) {
         last_copy = *ng_flow_emitter_head(&e);
         last = &last_copy;
         ng_flow_emitter_pop(&e);
@@ -467,7 +419,7 @@ static void emit_flow(const ng_flow_plan *plan, const ng_tcp_config *cfg, size_t
 
     ng_flow_sampler s;
     ng_flow_sampler_init(&s);
-    assert_int_equal(ng_flow_sampler_begin(level, &as_sampled, 7, &s, &err), NG_OK);
+    assert_int_equal(ng_flow_sampler_begin(tiny_level, &as_sampled, 7, &s, &err), NG_OK);
     ng_tcp_flow f;
     ng_tcp_flow_init(&f, cfg, 7, plan->id,
                      plan->start_reason == NG_FLOW_START_MIDSTREAM ? NG_TCP_START_MIDSTREAM
@@ -478,7 +430,7 @@ static void emit_flow(const ng_flow_plan *plan, const ng_tcp_config *cfg, size_t
     ng_packet_proposal p;
     int64_t t = plan->start_ns;
     *appended_only = *proposals = 0;
-    while (!ng_tcp_flow_closed(&f) && ng_flow_sampler_next(level, &s, &p)) {
+    while (!ng_tcp_flow_closed(&f) && ng_flow_sampler_next(tiny_level, &s, &p)) {
         t += *proposals ? p.iat_ns : 0;
         ng_tcp_proposal prop = {.ts_ns = t, .dir = p.direction, .flags = p.tcp_flags,
                                 .payload_len = p.payload_len};
@@ -532,5 +484,5 @@ int main(void)
         cmocka_unit_test(test_ip_prefix_in_generation),
         cmocka_unit_test(test_tcp_close_within_the_plan),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tiny_level_setup, tiny_level_teardown);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "test_util.h"
+#include "tiny_level.h"
 
 #include "capture/reader.h"
 #include "model/dataset.h"
@@ -25,51 +26,6 @@
 
 static const uint8_t CISCO[6] = {0x00, 0x10, 0x7b, 0x38, 0x46, 0x32};
 static const uint8_t HP[6] = {0x08, 0x00, 0x09, 0x61, 0xaa, 0xc9};
-
-static ng_flow_level *level;
-
-static int setup(void **state)
-{
-    (void)state;
-    const char *path = ng_test_data("tiny.pcap");
-    ng_dataset ds;
-    ng_error err;
-    if (ng_dataset_load(&ds, &path, 1, NULL, &err) != NG_OK)
-        return -1;
-    uint16_t *clusters = malloc(ds.n_packets * sizeof *clusters);
-    for (size_t i = 0; i < ds.n_packets; i++)
-        clusters[i] = (uint16_t)((ds.packets[i].direction * 3u + (ds.packets[i].payload_len > 0)) % 6);
-    ng_train_config cfg;
-    ng_train_config_default(&cfg);
-    cfg.flow.hidden = 16;
-    cfg.flow.epochs = 3;
-    ng_status st = ng_flow_level_train(&ds, clusters, 6, &cfg, &level, NULL, &err);
-    free(clusters);
-    ng_dataset_free(&ds);
-    return st == NG_OK ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    ng_flow_level_free(level);
-    ng_test_cleanup_tmpdir();
-    return 0;
-}
-
-typedef struct plan_list {
-    ng_flow_plan *plans;
-    size_t n, next;
-} plan_list;
-
-static bool next_plan(void *user, ng_flow_plan *plan)
-{
-    plan_list *l = user;
-    if (l->next >= l->n)
-        return false;
-    *plan = l->plans[l->next++];
-    return true;
-}
 
 /* DARPA Monday's LLC rhythm as detected by training (33 quantiles of gap / period). */
 static void llc_rhythm(ng_rhythm *r)
@@ -130,7 +86,7 @@ static void generate(bool rhythm, uint64_t seed, const char *path)
     ng_packet_output out;
     ng_error err;
     assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
-    if (ng_generate(level, &src, &opt, &out, &stats, &err) != NG_OK)
+    if (ng_generate(tiny_level, &src, &opt, &out, &stats, &err) != NG_OK)
         fail_msg("generate: %s", err.msg);
     assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
 }
@@ -231,5 +187,5 @@ int main(void)
         cmocka_unit_test(test_streams_keep_their_beat),
         cmocka_unit_test(test_same_seed_same_bytes),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tiny_level_setup, tiny_level_teardown);
 }
