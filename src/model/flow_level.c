@@ -21,6 +21,7 @@ ng_status ng_flow_level_new(const ng_flow_codec *codec, size_t hidden, size_t la
         free(fl);
         return st;
     }
+    fl->close_tail = NG_CLOSE_TAIL_NONE;
     *out = fl;
     return NG_OK;
 }
@@ -111,6 +112,8 @@ static json_t *architecture_json(const ng_flow_level *fl)
     json_object_set_new(o, "hidden", json_integer((json_int_t)fl->net.hidden));
     json_object_set_new(o, "layers", json_integer((json_int_t)fl->net.layers));
     json_object_set_new(o, "max_steps", json_integer((json_int_t)fl->net.window));
+    if (fl->close_tail != NG_CLOSE_TAIL_NONE)
+        json_object_set_new(o, "close_tail", json_integer((json_int_t)fl->close_tail));
     return o;
 }
 
@@ -204,6 +207,9 @@ ng_status ng_flow_level_load(const ng_model_file *m, ng_flow_level **out, ng_err
         st = size_field(o, "layers", 1, NG_LSTM_MAX_LAYERS, &layers, label, err);
     if (!st)
         st = size_field(o, "max_steps", 1, 1u << 20, &max_steps, label, err);
+    size_t close_tail = NG_CLOSE_TAIL_NONE; /* optional: models from before it */
+    if (!st && json_object_get(o, "close_tail"))
+        st = size_field(o, "close_tail", 0, NG_CLOSE_TAIL_MAX, &close_tail, label, err);
     if (!st)
         st = check_shapes(m, &codec, hidden, layers, err);
     if (st)
@@ -213,6 +219,7 @@ ng_status ng_flow_level_load(const ng_model_file *m, ng_flow_level **out, ng_err
     if (st)
         return st;
     fl->net.window = max_steps;
+    fl->close_tail = (uint32_t)close_tail;
     st = load_tensors(fl, m, err);
     if (!st)
         st = ng_flow_level_prepare(fl, err);

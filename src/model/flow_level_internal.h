@@ -15,6 +15,7 @@
 #ifndef NG_MODEL_FLOW_LEVEL_INTERNAL_H
 #define NG_MODEL_FLOW_LEVEL_INTERNAL_H
 
+#include "model/close_tail.h"
 #include "model/cluster_heads.h"
 #include "model/cluster_support.h"
 #include "model/flow_level.h"
@@ -28,6 +29,7 @@ struct ng_flow_level {
     float *in_proj_t, *whh_t, *head1_t, *head1_b;
     float *size_z, *log1p_t;
     uint8_t zero_flags_idx; /* flags index of the value 0 (non-TCP packets) */
+    uint32_t close_tail;    /* model/close_tail.h; NG_CLOSE_TAIL_NONE: no rule */
     ng_cluster_support support;
     ng_cluster_heads heads;
 };

@@ -20,9 +20,11 @@
  * is 0, the model decides the end (at least 1 packet, at most NG_FLOW_SAMPLER_MAX).
  * Non-TCP flows always get flags 0; "other" flag values are never proposed.
  * TCP flows: a packet synth/tcp_state would drop (duplicate ACK, data or FIN after the
- * side's FIN, a close that leaves planned packets over; model/tcp_mirror.h) is drawn
- * again from the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is; a
- * redraw reuses the step's network outputs and costs only the draws. Once the mirror
+ * side's FIN, a close that leaves planned packets over, a first FIN leaving more than
+ * the level's close tail; model/tcp_mirror.h, model/close_tail.h) is drawn again from
+ * the same step, up to NG_FLOW_SAMPLER_REDRAWS times, then kept as it is; a refused FIN
+ * first takes its cluster out of the step's weights. A redraw reuses the step's network
+ * outputs and costs only the draws. Once the mirror
  * sees the connection closed (a RST, or both FINs acknowledged) the flow ends: synth
  * would drop every later packet.
  * Duration: when the plan has 2..NG_FLOW_SAMPLER_MAX target packets and a duration > 0,

@@ -258,6 +258,22 @@ static ng_status run_epochs(trainer *tr, ng_level_report *rep, ng_error *err)
     return NG_OK;
 }
 
+/* Over every training flow once (below NG_FLOW_MIN_VAL_FLOWS the validation flows are
+ * the training flows). */
+static ng_status learn_close_tail(const trainer *tr, ng_flow_level *fl, ng_error *err)
+{
+    ng_close_tail_counts counts = {0};
+    ng_status st = ng_close_tail_add(&counts, &tr->codec, tr->train.tokens, tr->train.first,
+                                     tr->train.n_flows, err);
+    if (!st && tr->n_selected >= NG_FLOW_MIN_VAL_FLOWS)
+        st = ng_close_tail_add(&counts, &tr->codec, tr->val.tokens, tr->val.first,
+                               tr->val.n_flows, err);
+    if (!st)
+        fl->close_tail = ng_close_tail_of(&counts);
+    ng_close_tail_counts_free(&counts);
+    return st;
+}
+
 static ng_status make_level(trainer *tr, ng_flow_level **out, ng_error *err)
 {
     ng_flow_level *fl;
@@ -273,8 +289,10 @@ static ng_status make_level(trainer *tr, ng_flow_level **out, ng_error *err)
         ng_cluster_support_add(&fl->support, &tr->codec, tr->val.tokens,
                                tr->val.first[tr->val.n_flows]);
         ng_cluster_support_complete(&fl->support, &tr->codec);
-        st = ng_flow_level_prepare(fl, err);
+        st = learn_close_tail(tr, fl, err);
     }
+    if (!st)
+        st = ng_flow_level_prepare(fl, err);
     if (st) {
         ng_flow_level_free(fl);
         return st;

@@ -3,25 +3,36 @@
 
 #include "capture/packet.h"
 
-void ng_tcp_mirror_init(ng_tcp_mirror *m)
+void ng_tcp_mirror_init(ng_tcp_mirror *m, uint32_t close_tail)
 {
-    *m = (ng_tcp_mirror){.acked = {UINT64_MAX, UINT64_MAX}};
+    *m = (ng_tcp_mirror){.acked = {UINT64_MAX, UINT64_MAX}, .close_tail = close_tail};
+}
+
+ng_tcp_refusal ng_tcp_mirror_refusal(const ng_tcp_mirror *m, uint8_t dir, uint8_t flags,
+                                     uint32_t len, uint32_t remaining)
+{
+    int d = dir ? 1 : 0, o = !d;
+    bool fin = (flags & NG_TCP_FIN) != 0;
+    if (m->closed)
+        return NG_TCP_REFUSED;
+    if (m->fin[d] && (len || fin))
+        return fin ? NG_TCP_REFUSED_FIN : NG_TCP_REFUSED; /* after this side's FIN */
+    if ((flags & NG_TCP_RST) && remaining > 0)
+        return fin ? NG_TCP_REFUSED_FIN : NG_TCP_REFUSED;
+    if (fin && m->fin[o] && remaining > 1)
+        return NG_TCP_REFUSED; /* the second FIN, early: only redrawn */
+    if (fin && !m->fin[o] && remaining != UINT32_MAX && remaining > m->close_tail)
+        return NG_TCP_REFUSED_FIN; /* a first FIN with more left than closes leave */
+    bool pure = len == 0 && !(flags & (NG_TCP_SYN | NG_TCP_FIN | NG_TCP_RST));
+    if (pure && m->sent[d] && m->acked[d] == m->nxt[o])
+        return NG_TCP_REFUSED; /* duplicate ACK */
+    return NG_TCP_KEPT;
 }
 
 bool ng_tcp_mirror_keeps(const ng_tcp_mirror *m, uint8_t dir, uint8_t flags, uint32_t len,
                          uint32_t remaining)
 {
-    int d = dir ? 1 : 0, o = !d;
-    if (m->closed)
-        return false;
-    if (m->fin[d] && (len || (flags & NG_TCP_FIN)))
-        return false; /* data or a second FIN after this side's FIN */
-    if ((flags & NG_TCP_RST) && remaining > 0)
-        return false;
-    if ((flags & NG_TCP_FIN) && m->fin[o] && remaining > 1)
-        return false;
-    bool pure = len == 0 && !(flags & (NG_TCP_SYN | NG_TCP_FIN | NG_TCP_RST));
-    return !(pure && m->sent[d] && m->acked[d] == m->nxt[o]); /* duplicate ACK */
+    return ng_tcp_mirror_refusal(m, dir, flags, len, remaining) == NG_TCP_KEPT;
 }
 
 void ng_tcp_mirror_send(ng_tcp_mirror *m, uint8_t dir, uint8_t flags, uint32_t len)

@@ -21,7 +21,7 @@ static void test_duplicate_ack(void **state)
 {
     (void)state;
     ng_tcp_mirror m;
-    ng_tcp_mirror_init(&m);
+    ng_tcp_mirror_init(&m, UINT32_MAX);
     send(&m, 0, SYN, 0);
     send(&m, 1, SYN | ACK, 0);
     send(&m, 0, ACK, 0);
@@ -39,7 +39,7 @@ static void test_teardown(void **state)
 {
     (void)state;
     ng_tcp_mirror m;
-    ng_tcp_mirror_init(&m);
+    ng_tcp_mirror_init(&m, UINT32_MAX);
     send(&m, 0, SYN, 0);
     send(&m, 1, SYN | ACK, 0);
     send(&m, 0, ACK, 10);
@@ -60,11 +60,35 @@ static void test_teardown(void **state)
     assert_false(ng_tcp_mirror_keeps(&m, 1, ACK, 1, MANY));
 }
 
+/* With a close tail of 3 a first FIN is refused while more than 3 packets remain after
+ * it, as a FIN with no place (the sampler looks elsewhere), and so is a side's second
+ * FIN; the second FIN refused for the packets left and data after a side's FIN are
+ * only redrawn; without a known plan the tail does not apply. */
+static void test_close_tail(void **state)
+{
+    (void)state;
+    ng_tcp_mirror m;
+    ng_tcp_mirror_init(&m, 3);
+    send(&m, 0, SYN, 0);
+    send(&m, 1, SYN | ACK, 0);
+    send(&m, 0, ACK, 100);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, FIN | ACK, 0, 4), NG_TCP_REFUSED_FIN);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, FIN | ACK, 0, 3), NG_TCP_KEPT);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, FIN | ACK, 0, MANY), NG_TCP_KEPT);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, ACK, 500, 9), NG_TCP_KEPT);
+    ng_tcp_mirror_send(&m, 1, FIN | ACK, 0);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 0, FIN | ACK, 0, 2), NG_TCP_REFUSED);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 0, FIN | ACK, 0, 1), NG_TCP_KEPT);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, ACK, 10, 1), NG_TCP_REFUSED);
+    assert_int_equal(ng_tcp_mirror_refusal(&m, 1, FIN | ACK, 0, 1), NG_TCP_REFUSED_FIN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duplicate_ack),
         cmocka_unit_test(test_teardown),
+        cmocka_unit_test(test_close_tail),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,7 +277,7 @@ static void test_random_flows(void **state)
     for (uint64_t f = 0; f < flows; f++) {
         size_t n = 2 + ng_rng_below(&rng, 39);
         ng_tcp_mirror m; /* redrawn as the flow sampler does (model/tcp_mirror.h) */
-        ng_tcp_mirror_init(&m);
+        ng_tcp_mirror_init(&m, UINT32_MAX);
         for (size_t i = 0; i < n; i++) {
             for (int attempt = 0; attempt <= 16; attempt++) {
                 p[i] = (ng_tcp_proposal){.ts_ns = (int64_t)(i + 1) * MS,
