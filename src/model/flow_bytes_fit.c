@@ -9,6 +9,7 @@
 #define UDP_ROOM_V4 1472u /* 1500 - 20 - 8 */
 #define UDP_ROOM_V6 1452u
 #define SOLVER_STEPS 12
+#define GAP_LEFT_PER_TARGET 50 /* a gap within 2% of the target is left */
 
 bool ng_frame_estimate_of_plan(const ng_flow_plan *plan, ng_frame_estimate *e)
 {
@@ -94,8 +95,33 @@ static double solve_factor(const ng_packet_proposal *p, const uint8_t *free_size
     return a;
 }
 
-void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
-                       const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
+static bool gap_left(int64_t gap, uint64_t target_bytes)
+{
+    return (uint64_t)(gap < 0 ? -gap : gap) * GAP_LEFT_PER_TARGET > target_bytes;
+}
+
+/* What the free sizes could not carry goes to the last data segments of vocabulary
+ * sizes, from the flow's end backwards, each taking as much of the gap as fits in
+ * [1, room]. */
+static void fit_last_segments(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                              const ng_frame_estimate *e, uint64_t target_bytes)
+{
+    int64_t gap = (int64_t)target_bytes - (int64_t)ng_frame_estimate_bytes(e, p, n);
+    uint32_t moved = 0;
+    for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS && gap_left(gap, target_bytes);) {
+        int64_t size = p[i].payload_len;
+        if (free_size[i] || size < NG_BYTES_FIT_SEGMENT_MIN || (gap > 0 && size >= e->room))
+            continue;
+        int64_t v = size + gap;
+        v = v < 1 ? 1 : v > (int64_t)e->room ? (int64_t)e->room : v;
+        gap -= v - size;
+        p[i].payload_len = (uint32_t)v;
+        moved++;
+    }
+}
+
+static void fit_free_sizes(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                           const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
 {
     uint64_t fixed = 0, drawn = 0;
     for (uint32_t i = 0; i < n; i++) {
@@ -109,4 +135,11 @@ void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t
     for (uint32_t i = 0; i < n; i++)
         if (free_size[i])
             p[i].payload_len = scaled(e, p[i].payload_len, a);
+}
+
+void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                       const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
+{
+    fit_free_sizes(p, free_size, n, e, target_bytes, max_factor);
+    fit_last_segments(p, free_size, n, e, target_bytes);
 }

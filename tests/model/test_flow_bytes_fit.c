@@ -1,4 +1,5 @@
-/* test_flow_bytes_fit.c — a drawn flow's free payload sizes scaled toward its planned bytes. */
+/* test_flow_bytes_fit.c — a drawn flow's free payload sizes scaled toward its planned
+ * bytes, and the rest given to its last data segments. */
 #include "test_util.h"
 
 #include "model/flow_bytes_fit.h"
@@ -60,18 +61,57 @@ static void test_fit_bounds(void **state)
     assert_int_equal(q[0].payload_len, 1);
 }
 
-/* Nothing free, or already on plan: nothing moves. */
+/* Nothing free and no data segment (vocabulary sizes below NG_BYTES_FIT_SEGMENT_MIN:
+ * protocol messages), or already on plan: nothing moves. */
 static void test_fit_leaves_fixed_flows(void **state)
 {
     (void)state;
     ng_flow_plan plan = tcp_plan(5000);
     ng_frame_estimate e;
     ng_frame_estimate_of_plan(&plan, &e);
-    ng_packet_proposal p[2] = {{.payload_len = 100}, {.payload_len = 200}};
+    ng_packet_proposal p[2] = {{.payload_len = 100}, {.payload_len = 150}};
     uint8_t none[2] = {0, 0};
     ng_flow_bytes_fit(p, none, 2, &e, plan.target_bytes, 4.0);
     assert_int_equal(p[0].payload_len, 100);
-    assert_int_equal(p[1].payload_len, 200);
+    assert_int_equal(p[1].payload_len, 150);
+    ng_packet_proposal q[2] = {{.payload_len = 100}, {.payload_len = 1024}};
+    ng_flow_bytes_fit(q, none, 2, &e, 2 * 54 + 100 + 1024 + 20, 4.0); /* within 2% */
+    assert_int_equal(q[1].payload_len, 1024);
+}
+
+/* SMTP: commands of 24 and 6 bytes around a 1024-byte body where the plan has 449. The
+ * last data segment takes the gap; the commands stay. With more to add than a segment
+ * holds, the last two segments below the MSS grow, the full ones stay; with more to
+ * take away than two segments hold, only two move. */
+static void test_fit_last_segments(void **state)
+{
+    (void)state;
+    ng_flow_plan plan = tcp_plan(4 * 54 + 24 + 449 + 6 + 60 - 54);
+    ng_frame_estimate e;
+    ng_frame_estimate_of_plan(&plan, &e);
+    ng_packet_proposal p[4] = {{.payload_len = 24}, {.payload_len = 1024}, {.payload_len = 6},
+                               {.payload_len = 0}};
+    uint8_t none[4] = {0, 0, 0, 0};
+    ng_flow_bytes_fit(p, none, 4, &e, plan.target_bytes, 4.0);
+    assert_int_equal(p[0].payload_len, 24);
+    assert_int_equal(p[1].payload_len, 449);
+    assert_int_equal(p[2].payload_len, 6);
+    assert_int_equal(ng_frame_estimate_bytes(&e, p, 4), plan.target_bytes);
+
+    ng_packet_proposal q[4] = {{.payload_len = 300}, {.payload_len = 1460}, {.payload_len = 500},
+                               {.payload_len = 1460}};
+    ng_flow_bytes_fit(q, none, 4, &e, 4 * 54 + 4 * 1460, 4.0);
+    assert_int_equal(q[0].payload_len, 1460);
+    assert_int_equal(q[1].payload_len, 1460);
+    assert_int_equal(q[2].payload_len, 1460);
+    assert_int_equal(q[3].payload_len, 1460);
+    ng_packet_proposal r[4] = {{.payload_len = 300}, {.payload_len = 400}, {.payload_len = 500},
+                               {.payload_len = 1460}};
+    ng_flow_bytes_fit(r, none, 4, &e, 4 * 54 + 300 + 400 + 500 + 1460 - 2500, 4.0);
+    assert_int_equal(r[0].payload_len, 300);
+    assert_int_equal(r[1].payload_len, 400); /* two segments moved (to 1 byte each): */
+    assert_int_equal(r[2].payload_len, 1);   /* the third stays, 542 bytes over plan */
+    assert_int_equal(r[3].payload_len, 1);
 }
 
 int main(void)
@@ -81,6 +121,7 @@ int main(void)
         cmocka_unit_test(test_fit_reaches_plan),
         cmocka_unit_test(test_fit_bounds),
         cmocka_unit_test(test_fit_leaves_fixed_flows),
+        cmocka_unit_test(test_fit_last_segments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
