@@ -40,7 +40,7 @@ static double fraction(int64_t part, int64_t whole)
     return f < 0 ? 0.0 : f > 1 ? 1.0 : f;
 }
 
-/* The stream's rhythm from the gaps of its packets, when they keep time. */
+/* The stream's rhythm from the times of its packets, when they keep time. */
 static ng_status find_rhythm(ng_carried_stream *s, const ng_dataset *ds, size_t flow,
                              ng_error *err)
 {
@@ -48,19 +48,21 @@ static ng_status find_rhythm(ng_carried_stream *s, const ng_dataset *ds, size_t 
     const ng_packet_row *rows = ds->first ? ng_dataset_flow_packets(ds, flow, &n) : NULL;
     if (!rows || n < NG_RHYTHM_MIN_GAPS + 1)
         return NG_OK;
-    int64_t *gaps = malloc((n - 1) * sizeof *gaps);
-    double *scratch = malloc((n - 1) * sizeof *scratch);
-    if (!gaps || !scratch) {
-        free(gaps);
-        free(scratch);
-        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for a stream's rhythm");
+    int64_t *ts = malloc(n * sizeof *ts), *gaps = malloc(n * sizeof *gaps);
+    double *scratch = malloc(n * sizeof *scratch);
+    uint8_t *dir = malloc(n);
+    if (ts && gaps && scratch && dir) {
+        for (size_t i = 0; i < n; i++)
+            ts[i] = rows[i].ts_ns, dir[i] = rows[i].direction;
+        ng_rhythm_detect_stream(ts, dir, n, gaps, scratch, &s->rhythm);
     }
-    for (size_t i = 1; i < n; i++)
-        gaps[i - 1] = ng_ts_gap(rows[i].ts_ns, rows[i - 1].ts_ns);
-    ng_rhythm_detect(gaps, n - 1, scratch, &s->rhythm);
+    bool ok = ts && gaps && scratch && dir;
+    free(ts);
     free(gaps);
     free(scratch);
-    return NG_OK;
+    free(dir);
+    return ok ? NG_OK : ng_fail(err, NG_ENOMEM, "aggregate level: out of memory for a "
+                                                "stream's rhythm");
 }
 
 static ng_status add_stream(ng_carried_stream *s, const ng_dataset *ds, size_t flow,
@@ -169,7 +171,12 @@ static json_t *rhythm_json(const ng_rhythm *r)
     json_t *ratios = json_array();
     for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)
         json_array_append_new(ratios, json_real((double)r->ratio[q]));
-    return json_pack("{s:f, s:o}", "period_ns", r->period_ns, "ratios", ratios);
+    json_t *o = json_pack("{s:f, s:o}", "period_ns", r->period_ns, "ratios", ratios);
+    if (o && r->lead != NG_RHYTHM_EVERY) {
+        json_object_set_new(o, "lead", json_string(r->lead == NG_RHYTHM_LEAD_C2S ? "c2s" : "s2c"));
+        json_object_set_new(o, "lead_share", json_real((double)r->lead_share));
+    }
+    return o;
 }
 
 static json_t *stream_json(const ng_carried_stream *s)
@@ -198,10 +205,12 @@ json_t *ng_carried_to_json(const ng_carried *c)
 static json_t *rhythm_summary(const ng_carried_stream *s)
 {
     const float *q = s->rhythm.ratio;
-    return json_pack("{s:s, s:I, s:I, s:f, s:f, s:f, s:f}", "class",
+    static const char *lead[] = {"every packet", "client", "server"};
+    return json_pack("{s:s, s:I, s:I, s:s, s:f, s:f, s:f, s:f}", "class",
                      ng_app_class_name(s->app_class), "kind", (json_int_t)s->kind, "packets",
-                     (json_int_t)s->packets, "period_s", s->rhythm.period_ns * 1e-9,
-                     "gap_ratio_p10", (double)q[(NG_RHYTHM_QUANTILES - 1) / 10],
+                     (json_int_t)s->packets, "on_beat", lead[s->rhythm.lead], "period_s",
+                     s->rhythm.period_ns * 1e-9, "gap_ratio_p10",
+                     (double)q[(NG_RHYTHM_QUANTILES - 1) / 10],
                      "gap_ratio_p90", (double)q[(NG_RHYTHM_QUANTILES - 1) * 9 / 10],
                      "gap_ratio_max", (double)q[NG_RHYTHM_QUANTILES - 1]);
 }
@@ -229,8 +238,25 @@ static void check_stream(ng_json_reader *r, const ng_endpoints *e, const ng_carr
         ng_json_reader_fail(r, "a TCP/UDP stream needs 'kind' 6 or 17 and IP hosts");
 }
 
-/* "rhythm" (optional): a period in ns and NG_RHYTHM_QUANTILES ratios. Failures name
- * "<stream>.rhythm". */
+/* "lead" (optional: every packet on the beat without it) "c2s" or "s2c", with
+ * "lead_share" in (0, 1]. */
+static void read_rhythm_lead(ng_json_reader *r, const json_t *rh, ng_rhythm *out)
+{
+    const json_t *lead = json_object_get(rh, "lead");
+    out->lead = NG_RHYTHM_EVERY, out->lead_share = 1.0f;
+    if (r->st || !lead)
+        return;
+    const char *name = json_string_value(lead);
+    if (!name || (strcmp(name, "c2s") && strcmp(name, "s2c"))) {
+        ng_json_reader_fail(r, "'lead' must be \"c2s\" or \"s2c\"");
+        return;
+    }
+    out->lead = strcmp(name, "c2s") ? NG_RHYTHM_LEAD_S2C : NG_RHYTHM_LEAD_C2S;
+    out->lead_share = (float)ng_json_read_number(r, rh, "lead_share", 1e-9, 1.0);
+}
+
+/* "rhythm" (optional): a period in ns, NG_RHYTHM_QUANTILES ratios and the lead. Failures
+ * name "<stream>.rhythm". */
 static void read_rhythm_fields(ng_json_reader *r, const json_t *rh, ng_rhythm *out)
 {
     out->period_ns = ng_json_read_number(r, rh, "period_ns", NG_RHYTHM_MIN_PERIOD_NS,
@@ -247,6 +273,7 @@ static void read_rhythm_fields(ng_json_reader *r, const json_t *rh, ng_rhythm *o
                                    "one before", q, NG_RHYTHM_MAX_RATIO);
         out->ratio[q] = (float)x;
     }
+    read_rhythm_lead(r, rh, out);
     if (!r->st && !ng_rhythm_valid(out))
         ng_json_reader_fail(r, "not a usable rhythm");
 }

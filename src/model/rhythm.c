@@ -55,8 +55,50 @@ bool ng_rhythm_detect(const int64_t *gaps_ns, size_t n, double *scratch, ng_rhyt
     return true;
 }
 
+/* The gaps between the packets of direction `dir` (every packet for dir < 0). */
+static size_t gaps_of(const int64_t *ts_ns, const uint8_t *direction, size_t n, int dir,
+                      int64_t *gaps)
+{
+    size_t m = 0;
+    int64_t last = 0;
+    bool seen = false;
+    for (size_t i = 0; i < n; i++) {
+        if (dir >= 0 && direction[i] != dir)
+            continue;
+        if (seen)
+            gaps[m++] = ts_ns[i] - last;
+        last = ts_ns[i], seen = true;
+    }
+    return m;
+}
+
+bool ng_rhythm_detect_stream(const int64_t *ts_ns, const uint8_t *direction, size_t n,
+                             int64_t *gaps, double *scratch, ng_rhythm *out)
+{
+    for (int dir = -1; dir <= 1; dir++) {
+        size_t m = gaps_of(ts_ns, direction, n, dir, gaps);
+        if (ng_rhythm_detect(gaps, m, scratch, out)) {
+            out->lead = (uint8_t)(dir + 1);
+            out->lead_share = (float)(m + 1) / (float)n;
+            return true;
+        }
+    }
+    return false;
+}
+
+uint64_t ng_rhythm_beat_gaps(const ng_rhythm *r, uint64_t packets)
+{
+    if (r->lead == NG_RHYTHM_EVERY)
+        return packets ? packets - 1 : 0;
+    double beats = floor((double)r->lead_share * (double)packets + 0.5);
+    return beats >= 1.0 ? (uint64_t)beats - 1 : 0;
+}
+
 bool ng_rhythm_valid(const ng_rhythm *r)
 {
+    if (r->lead > NG_RHYTHM_LEAD_S2C ||
+        (r->lead != NG_RHYTHM_EVERY && !(r->lead_share > 0.0f && r->lead_share <= 1.0f)))
+        return false;
     if (!(r->period_ns >= NG_RHYTHM_MIN_PERIOD_NS && r->period_ns <= NG_RHYTHM_MAX_PERIOD_NS))
         return false;
     for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)

@@ -22,7 +22,16 @@
  * ratios strays by ~2%) moved the 1.00 s beat to 0.97-0.99 s and put 5-16 of Monday's 776
  * LLC frames into a second already holding one. A walk (ng_rhythm_walk) replays its own
  * random stream twice, once to add the ratios up and once to hand them out, so it
- * needs no memory per packet. */
+ * needs no memory per packet.
+ *
+ * A request/response stream keeps time in one direction: DARPA Wednesday's SNMP poll, a
+ * request every 2.00 s (504 of them, gaps 1.995-2.012 s) and its response 1.5 ms later.
+ * Its gaps alternate 2.0 s and 1.5 ms, so all of them are not periodic; the gaps between
+ * its requests are. Such a stream's rhythm *leads* with that direction: the beat times
+ * the leading packets, the others keep the flow level's gap after the packet before
+ * them, and lead_share (leading packets / all) says how many beats a plan of n packets
+ * has. Generated without it, the stream's 1010 packets fell into 245 seconds (real 505)
+ * and the throughput series lost its floor. */
 #ifndef NG_MODEL_RHYTHM_H
 #define NG_MODEL_RHYTHM_H
 
@@ -41,21 +50,41 @@
 #define NG_RHYTHM_MAX_PERIOD_NS 1e16 /* ~116 days */
 #define NG_RHYTHM_MAX_EXCESS_WEIGHT 4.0
 
+typedef enum ng_rhythm_lead {
+    NG_RHYTHM_EVERY = 0,    /* every packet is on the beat */
+    NG_RHYTHM_LEAD_C2S = 1, /* the client's packets are (1 + NG_DIR_C2S) */
+    NG_RHYTHM_LEAD_S2C = 2  /* the server's packets are (1 + NG_DIR_S2C) */
+} ng_rhythm_lead;
+
 typedef struct ng_rhythm {
     double period_ns;                 /* the median gap; 0: no rhythm */
     float ratio[NG_RHYTHM_QUANTILES]; /* quantiles of gap / period, non-decreasing */
+    uint8_t lead;                     /* ng_rhythm_lead */
+    float lead_share;                 /* leading packets / all, in (0, 1] (1 for EVERY,
+                                         where it is not used) */
 } ng_rhythm;
 
 /* The rhythm of a flow's n gaps (ns) when they are periodic; false (and *out zeroed)
  * otherwise. scratch holds n doubles. */
 bool ng_rhythm_detect(const int64_t *gaps_ns, size_t n, double *scratch, ng_rhythm *out);
 
+/* The rhythm of a stream's n packets (ts_ns in time order, direction NG_DIR_*): of all
+ * its gaps when they keep time, else of the gaps between its client's packets, else of
+ * its server's (ng_rhythm_lead). false (and *out zeroed) when none does. gaps and
+ * scratch hold n values each. */
+bool ng_rhythm_detect_stream(const int64_t *ts_ns, const uint8_t *direction, size_t n,
+                             int64_t *gaps, double *scratch, ng_rhythm *out);
+
+/* Beats of a plan of `packets` packets with rhythm r: the gaps its walk draws. */
+uint64_t ng_rhythm_beat_gaps(const ng_rhythm *r, uint64_t packets);
+
 /* Robust spread of n gaps: median absolute deviation / median (inf for a median of 0).
  * scratch holds n doubles. */
 double ng_rhythm_spread(const int64_t *gaps_ns, size_t n, double *scratch);
 
 /* Whether r is usable: period in [NG_RHYTHM_MIN_PERIOD_NS, NG_RHYTHM_MAX_PERIOD_NS],
- * ratios finite, in [0, NG_RHYTHM_MAX_RATIO] and non-decreasing. */
+ * ratios finite, in [0, NG_RHYTHM_MAX_RATIO] and non-decreasing, a known lead (with a
+ * share in (0, 1] unless NG_RHYTHM_EVERY). */
 bool ng_rhythm_valid(const ng_rhythm *r);
 
 /* One gap / period drawn from the quantile function. */

@@ -192,10 +192,12 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
     e->min_tcp_payload = e->kind == NG_EMIT_TCP ? ng_payload_min_tcp(pp->ip_proto,
                                                   pp->server_port, pp->client_port) : 0;
     set_specs(e);
-    e->rhythmic = plan->target_packets > 1 && ng_rhythm_valid(&plan->rhythm);
+    uint64_t beats = ng_rhythm_beat_gaps(&plan->rhythm, plan->target_packets);
+    e->rhythmic = beats > 0 && ng_rhythm_valid(&plan->rhythm);
+    e->since_beat_ns = 0;
     if (e->rhythmic)
-        ng_rhythm_walk_begin(&e->rhythm_walk, &plan->rhythm, plan->target_packets - 1,
-                             plan->target_duration_ns, seed ^ RHYTHM_STREAM, plan->id);
+        ng_rhythm_walk_begin(&e->rhythm_walk, &plan->rhythm, beats, plan->target_duration_ns,
+                             seed ^ RHYTHM_STREAM, plan->id);
     if (e->kind == NG_EMIT_TCP)
         ng_tcp_flow_init(&e->tcp, cfg, seed, plan->id, tcp_start_of(plan->start_reason));
     return ng_flow_sampler_begin(fl, &e->plan, seed, &e->sampler, err);
@@ -311,6 +313,22 @@ static void finish(ng_flow_emitter *e, ng_tcp_fixes *fixes)
     push_all(e, seg, ng_tcp_finish(&e->tcp, e->clock_ns, planned_end(e), seg, fixes));
 }
 
+/* The gap before p in a stream that keeps time: the next beat for a packet on the beat
+ * (one beat after the last such packet), the sampler's own gap for the others. */
+static int64_t rhythm_gap(ng_flow_emitter *e, const ng_packet_proposal *p)
+{
+    const ng_rhythm *r = &e->plan.rhythm;
+    if (r->lead == NG_RHYTHM_EVERY)
+        return ng_rhythm_walk_next(&e->rhythm_walk, r);
+    if (p->direction + 1 != r->lead) {
+        e->since_beat_ns += p->iat_ns;
+        return p->iat_ns;
+    }
+    int64_t gap = ng_rhythm_walk_next(&e->rhythm_walk, r) - e->since_beat_ns;
+    e->since_beat_ns = 0;
+    return gap > 0 ? gap : 0;
+}
+
 /* One move of the flow: sample a proposal, release a held one, or finish. */
 static void advance(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *tcp_fixes,
                     ng_emit_fixes *fixes)
@@ -327,7 +345,7 @@ static void advance(ng_flow_emitter *e, const ng_flow_level *fl, ng_tcp_fixes *t
     bool closed = e->kind == NG_EMIT_TCP && e->started && ng_tcp_flow_closed(&e->tcp);
     if (!closed && ng_flow_sampler_next(fl, &e->sampler, &p)) {
         if (e->rhythmic && e->started) /* a periodic stream keeps its beat */
-            p.iat_ns = ng_rhythm_walk_next(&e->rhythm_walk, &e->plan.rhythm);
+            p.iat_ns = rhythm_gap(e, &p);
         take_proposal(e, &p, tcp_fixes, fixes);
     }
     else

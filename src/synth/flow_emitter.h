@@ -34,8 +34,11 @@
  * address never sends), with TTL 1 to 224.0.0.0/24 (RFC 3171).
  * A plan with a rhythm (a periodic stream, model/rhythm.h) keeps the sampler's packets
  * but not its gaps: gap i comes from the rhythm's walk (period × a drawn ratio, scaled so
- * that the plan's target_packets - 1 gaps span its target_duration_ns), from a random
- * stream of its own (seed, plan id), so the sampler's draws are the same as without it.
+ * that the plan's beats span its target_duration_ns), from a random stream of its own
+ * (seed, plan id), so the sampler's draws are the same as without it. A rhythm that
+ * leads with one direction (a request/response stream) times only that direction's
+ * packets: a leading packet comes one beat after the last one, the others keep the
+ * sampler's gap after the packet before them.
  * Other protocols are not generated (ng_emit_kind_of says NG_EMIT_UNSUPPORTED).
  * Missing MAC addresses are derived from the IP address (locally administered 02:..);
  * ARP streams without IPv4 addresses get 10.x.y.z from their MACs. */
@@ -107,6 +110,7 @@ typedef struct ng_flow_emitter {
     uint64_t heap_key_id;           /* tie-break in the generator's heap */
     bool rhythmic;                  /* gaps from rhythm_walk, not from the sampler */
     ng_rhythm_walk rhythm_walk;
+    int64_t since_beat_ns;          /* a leading rhythm: time since the last leading packet */
 } ng_flow_emitter;
 
 /* Which frames a plan becomes. */

@@ -352,10 +352,40 @@ static void test_darpa_carried_streams(void **state)
     }
 }
 
+/* A leading rhythm's "lead" is "c2s" or "s2c" and its "lead_share" in (0, 1]: anything
+ * else is refused with the stream's rhythm named. */
+static void refuse_bad_leads(const ng_aggregate *a)
+{
+    const char *bad[][2] = {{"\"up\"", "0.5"}, {"\"c2s\"", "0"}, {"\"s2c\"", "1.5"}};
+    for (size_t k = 0; k < 3; k++) {
+        size_t len;
+        uint8_t *bytes = encode(a, &len);
+        ng_model_file *m;
+        ng_error err;
+        assert_int_equal(ng_model_file_decode(bytes, len, "lead.ngm", &m, &err), NG_OK);
+        json_t *streams = json_object_get(
+            json_object_get(json_object_get(m->header, "aggregate"), "carried"), "streams");
+        json_t *rh = NULL;
+        for (size_t i = 0; i < json_array_size(streams) && !rh; i++)
+            rh = json_object_get(json_array_get(streams, i), "rhythm");
+        assert_non_null(rh);
+        json_object_set_new(rh, "lead", json_loads(bad[k][0], JSON_DECODE_ANY, NULL));
+        json_object_set_new(rh, "lead_share", json_loads(bad[k][1], JSON_DECODE_ANY, NULL));
+        ng_aggregate *back;
+        assert_int_equal(ng_aggregate_load(m, &back, &err), NG_EFORMAT);
+        print_message("refused: %s\n", err.msg);
+        assert_non_null(strstr(err.msg, "rhythm"));
+        assert_non_null(strstr(err.msg, k == 0 ? "lead" : "lead_share"));
+        ng_model_file_free(m);
+        free(bytes);
+    }
+}
+
 /* Carried streams that keep time keep their rhythm (rhythm.h): on Monday the LLC
  * keep-alive (776 frames, 1.00 s), the loopback beacon (104, 10.00 s), RIP (38, ~28 s)
- * and CDP (18, 60 s) are periodic, the request/response streams (NTP, ARP, DNS) are
- * not; every plan of a periodic stream carries its rhythm (period within 1% of the real
+ * and CDP (18, 60 s) are periodic with every packet on the beat, the two NTP streams (44
+ * and 28 packets) with their clients' requests every 64 s, the other request/response
+ * streams (ARP, DNS) not at all; every plan of a periodic stream carries its rhythm (period within 1% of the real
  * median gap), others none; an old model without "rhythm" keys loads and plans none. */
 static void test_darpa_periodic_streams(void **state)
 {
@@ -365,7 +395,7 @@ static void test_darpa_periodic_streams(void **state)
         return;
     }
     ng_timeline_options o = options(darpa.a, 3);
-    size_t n, periodic = 0, llc = 0;
+    size_t n, periodic = 0, llc = 0, ntp = 0;
     ng_flow_plan *plans = run(darpa.a, &o, &n);
     for (size_t i = 0; i < n; i++) {
         const ng_flow_plan *p = &plans[i];
@@ -382,14 +412,21 @@ static void test_darpa_periodic_streams(void **state)
         }
         if (p->is_noflow && p->ethertype == 0x9000)
             assert_true(fabs(p->rhythm.period_ns * 1e-9 - 10.0) < 0.1);
-        assert_false(p->app_class == NG_APP_NTP || p->ethertype == 0x0806 ||
-                     p->app_class == NG_APP_DNS);
+        if (p->app_class == NG_APP_NTP) {
+            ntp++;
+            assert_int_equal(p->rhythm.lead, NG_RHYTHM_LEAD_C2S);
+            assert_true(fabs(p->rhythm.period_ns * 1e-9 - 64.0) < 0.64);
+        } else {
+            assert_int_equal(p->rhythm.lead, NG_RHYTHM_EVERY);
+        }
+        assert_false(p->ethertype == 0x0806 || p->app_class == NG_APP_DNS);
     }
     free(plans);
     assert_int_equal(llc, 1);
-    assert_int_equal(periodic, 4);
+    assert_int_equal(ntp, 2);
+    assert_int_equal(periodic, 6);
     json_t *sum = ng_aggregate_summary(darpa.a); /* what `inspect` shows */
-    assert_int_equal(json_array_size(json_object_get(sum, "periodic_streams")), 4);
+    assert_int_equal(json_array_size(json_object_get(sum, "periodic_streams")), 6);
     json_decref(sum);
 
     size_t len;
@@ -402,7 +439,7 @@ static void test_darpa_periodic_streams(void **state)
     size_t removed = 0;
     for (size_t i = 0; i < json_array_size(streams); i++)
         removed += json_object_del(json_array_get(streams, i), "rhythm") == 0;
-    assert_int_equal(removed, 4);
+    assert_int_equal(removed, 6);
     ng_aggregate *old;
     if (ng_aggregate_load(m, &old, &err))
         fail_msg("old model: %s", err.msg);
@@ -413,6 +450,7 @@ static void test_darpa_periodic_streams(void **state)
     ng_aggregate_free(old);
     ng_model_file_free(m);
     free(bytes);
+    refuse_bad_leads(darpa.a);
 }
 
 static void test_darpa_round_trip_and_determinism(void **state)

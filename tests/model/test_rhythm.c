@@ -194,6 +194,54 @@ static void test_validity(void **state)
     assert_false(ng_rhythm_valid(&r));
 }
 
+/* A request every 2.00 s (jitter ±5 ms) and its response 1.5 ms later: all gaps are not
+ * periodic, the client's are (the first direction tried); a server beating between a
+ * client's random packets leads with the server; a stream whose every gap keeps time
+ * leads with every packet; random gaps have no rhythm. Beats of a plan follow the share. */
+static void test_detects_exchanges(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    int64_t ts[N], gaps[N];
+    uint8_t dir[N];
+    double scratch[N];
+    ng_rng rng;
+    ng_rng_seed(&rng, 4);
+    for (size_t i = 0; i < N; i += 2) {
+        ts[i] = (int64_t)i * SEC + (int64_t)(5e6 * (ng_rng_uniform(&rng) - 0.5));
+        ts[i + 1] = ts[i] + 1500000, dir[i] = 0, dir[i + 1] = 1;
+    }
+    ng_rhythm r;
+    assert_true(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
+    assert_int_equal(r.lead, NG_RHYTHM_LEAD_C2S);
+    assert_true(fabs(r.lead_share - 0.5) < 1e-6);
+    assert_true(fabs(r.period_ns - 2.0 * SEC) < 5e6);
+    assert_true(ng_rhythm_valid(&r));
+    assert_int_equal(ng_rhythm_beat_gaps(&r, 1010), 504); /* 505 requests */
+    for (size_t i = 0; i < N; i += 2) /* the server beats, the client talks at random */
+        ts[i + 1] = ts[i] + 1500000 + (int64_t)(1.9 * SEC * ng_rng_uniform(&rng)), dir[i] = 1,
+                dir[i + 1] = 0;
+    assert_true(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
+    assert_int_equal(r.lead, NG_RHYTHM_LEAD_S2C);
+    for (size_t i = 0; i < N; i++) /* one beat for all */
+        ts[i] = (int64_t)i * SEC;
+    assert_true(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
+    assert_int_equal(r.lead, NG_RHYTHM_EVERY);
+    assert_int_equal(ng_rhythm_beat_gaps(&r, 1010), 1009);
+    for (size_t i = 1; i < N; i++) /* no beat anywhere */
+        ts[i] = ts[i - 1] + (int64_t)(SEC * 10 * ng_rng_uniform(&rng)) + 1;
+    assert_false(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
+    assert_int_equal(r.period_ns, 0);
+    r.period_ns = SEC, r.lead = 3;
+    assert_false(ng_rhythm_valid(&r)); /* unknown lead */
+    r.lead = NG_RHYTHM_LEAD_C2S, r.lead_share = 0.0f;
+    for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)
+        r.ratio[q] = 1.0f;
+    assert_false(ng_rhythm_valid(&r)); /* a leading direction without packets */
+    r.lead_share = 0.5f;
+    assert_true(ng_rhythm_valid(&r));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +249,7 @@ int main(void)
         cmocka_unit_test(test_walk_keeps_the_beat),
         cmocka_unit_test(test_walk_is_deterministic),
         cmocka_unit_test(test_validity),
+        cmocka_unit_test(test_detects_exchanges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

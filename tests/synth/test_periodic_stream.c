@@ -7,7 +7,8 @@
  * median is within 1% of 1 s and ≥ 95% of its frames are in distinct seconds, the last
  * frame lands at start + duration (± 1 ms), every loopback gap is within 0.5% of 10 s,
  * the packet counts are the plans'; the same plans without rhythm are not periodic
- * (shows that the beat comes from the rhythm); the same seed writes the same bytes. */
+ * (shows that the beat comes from the rhythm); the same seed writes the same bytes; a
+ * request/response stream keeps its client's beat. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -181,11 +182,70 @@ static void test_same_seed_same_bytes(void **state)
     free(x), free(y);
 }
 
+/* An SNMP-like poll over UDP: 400 planned packets over 400 s, the client's on a 2 s beat
+ * (lead c2s, half the packets). The client's packets keep the beat whatever directions
+ * the flow level draws; the server's come at the flow level's gaps after them. */
+static void test_exchange_keeps_the_client_beat(void **state)
+{
+    (void)state;
+    ng_flow_plan plan;
+    memset(&plan, 0, sizeof plan);
+    plan.start_ns = T0;
+    plan.ip_version = 4, plan.ip_proto = 17, plan.app_class = NG_APP_SNMP;
+    plan.client.family = plan.server.family = 4;
+    plan.client.bytes[0] = 192, plan.client.bytes[3] = 30;
+    plan.server.bytes[0] = 172, plan.server.bytes[3] = 100;
+    plan.client_port = 32769, plan.server_port = 161;
+    plan.start_reason = NG_FLOW_START_NONE, plan.end_reason = NG_FLOW_END_EOF;
+    plan.target_packets = 400, plan.target_bytes = 400 * 150ull;
+    plan.target_duration_ns = 399 * SEC;
+    plan.rhythm.period_ns = 2.0 * SEC;
+    for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)
+        plan.rhythm.ratio[q] = 0.999f + 0.002f * (float)q / (NG_RHYTHM_QUANTILES - 1);
+    plan.rhythm.lead = NG_RHYTHM_LEAD_C2S, plan.rhythm.lead_share = 0.5f;
+    plan_list list = {&plan, 1, 0};
+    ng_plan_source src = {next_plan, &list};
+    ng_generate_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.seed = 3, opt.end_ns = INT64_MAX;
+    ng_generate_stats stats;
+    memset(&stats, 0, sizeof stats);
+    const char *path = ng_test_tmp("exchange.pcap");
+    ng_packet_output out;
+    ng_error err;
+    assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
+    assert_int_equal(ng_generate(tiny_level, &src, &opt, &out, &stats, &err), NG_OK);
+    assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
+
+    ng_reader *r;
+    assert_int_equal(ng_reader_open(&r, path, &err), NG_OK);
+    stream client = {malloc(512 * sizeof(int64_t)), 0};
+    size_t total = 0;
+    ng_packet pkt;
+    const uint8_t *b;
+    bool got;
+    while (ng_reader_next(r, &pkt, &b, &got, &err) == NG_OK && got) {
+        total++;
+        if (b[26] == 192 && client.n < 512) /* IPv4 source address, first byte */
+            client.t[client.n++] = pkt.ts_ns;
+    }
+    ng_reader_close(r);
+    double median = gap_median(&client);
+    print_message("%zu packets, %zu from the client: gap median %.4f s, %zu in distinct "
+                  "seconds\n", total, client.n, median / SEC, distinct_seconds(&client));
+    assert_int_equal(total, 400);
+    assert_true(client.n >= 20);
+    assert_true(fabs(median / SEC - 2.0) < 0.01);
+    assert_int_equal(distinct_seconds(&client), client.n);
+    free(client.t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams_keep_their_beat),
         cmocka_unit_test(test_same_seed_same_bytes),
+        cmocka_unit_test(test_exchange_keeps_the_client_beat),
     };
     return cmocka_run_group_tests(tests, tiny_level_setup, tiny_level_teardown);
 }
