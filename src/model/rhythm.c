@@ -44,7 +44,8 @@ bool ng_rhythm_detect(const int64_t *gaps_ns, size_t n, double *scratch, ng_rhyt
     for (size_t i = 0; i < n; i++)
         total += scratch[i];
     if (period < NG_RHYTHM_MIN_PERIOD_NS || period > NG_RHYTHM_MAX_PERIOD_NS ||
-        total > NG_RHYTHM_MAX_MEAN_RATIO * period * (double)n)
+        total > NG_RHYTHM_MAX_MEAN_RATIO * period * (double)n ||
+        ng_quantile_sorted(scratch, n, 0.1) < NG_RHYTHM_MIN_LOW_RATIO * period)
         return false;
     out->period_ns = period;
     for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++) {

@@ -11,7 +11,10 @@
  * of its gaps, median absolute deviation / median, is at most NG_RHYTHM_MAX_SPREAD, and
  * its beats fill its time: the mean gap is at most NG_RHYTHM_MAX_MEAN_RATIO periods
  * (DARPA Friday's SNMP polls, 41 ms apart in bursts between silences of minutes, have a
- * spread of 0.08 but a mean gap of thousands of periods: not a rhythm). Its
+ * spread of 0.08 but a mean gap of thousands of periods: not a rhythm), and beats are not
+ * bursts: at most 10% of the gaps are shorter than NG_RHYTHM_MIN_LOW_RATIO periods (a
+ * KakaoTalk call's client sends every 95 ms for the most part, but 10% of its gaps are
+ * 0.15 ms: put on a beat, its packets-per-second series went from KS 0.065 to 0.160). Its
  * rhythm is the period (the median gap) and NG_RHYTHM_QUANTILES quantiles of gap /
  * period at levels 0, 1/(Q-1), ..., 1 (the jitter and the skipped beats). Generation
  * draws each ratio from the quantile function (linear between quantiles) and fits the
@@ -45,6 +48,7 @@
 #define NG_RHYTHM_MIN_GAPS 8
 #define NG_RHYTHM_MAX_SPREAD 0.1
 #define NG_RHYTHM_MAX_MEAN_RATIO 4.0 /* mean gap / period: beats, not bursts between lulls */
+#define NG_RHYTHM_MIN_LOW_RATIO 0.5  /* the 10th percentile of gap / period: no bursts */
 #define NG_RHYTHM_MAX_RATIO 1000.0   /* a gap of more than 1000 periods is clamped */
 #define NG_RHYTHM_MIN_PERIOD_NS 1e3  /* 1 µs */
 #define NG_RHYTHM_MAX_PERIOD_NS 1e16 /* ~116 days */

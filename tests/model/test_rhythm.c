@@ -197,7 +197,8 @@ static void test_validity(void **state)
 /* A request every 2.00 s (jitter ±5 ms) and its response 1.5 ms later: all gaps are not
  * periodic, the client's are (the first direction tried); a server beating between a
  * client's random packets leads with the server; a stream whose every gap keeps time
- * leads with every packet; random gaps have no rhythm. Beats of a plan follow the share. */
+ * leads with every packet; random gaps and a beat with bursts have no rhythm. Beats of a
+ * plan follow the share. */
 static void test_detects_exchanges(void **state)
 {
     (void)state;
@@ -232,6 +233,9 @@ static void test_detects_exchanges(void **state)
         ts[i] = ts[i - 1] + (int64_t)(SEC * 10 * ng_rng_uniform(&rng)) + 1;
     assert_false(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
     assert_int_equal(r.period_ns, 0);
+    for (size_t i = 1; i < N; i++) /* a beat with bursts: 14% of the gaps 0.15 ms */
+        ts[i] = ts[i - 1] + (i % 7 == 0 ? 150000 : SEC / 10), dir[i] = 0;
+    assert_false(ng_rhythm_detect_stream(ts, dir, N, gaps, scratch, &r));
     r.period_ns = SEC, r.lead = 3;
     assert_false(ng_rhythm_valid(&r)); /* unknown lead */
     r.lead = NG_RHYTHM_LEAD_C2S, r.lead_share = 0.0f;
