@@ -65,7 +65,7 @@ void ng_train_config_default(ng_train_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     cfg->seed = 1;
     cfg->validation_fraction = 0.1;
-    cfg->patience = 12; /* with flow.epochs 120: more fidelity targets met (docs/FIDELITY.md) */
+    cfg->patience = 25; /* with flow.epochs 300: more fidelity targets met (docs/FIDELITY.md) */
     cfg->max_grad_norm = 5.0f;
     cfg->flow_timeout_s = 120.0;
     cfg->packet = (ng_packet_level_config){
@@ -73,7 +73,7 @@ void ng_train_config_default(ng_train_config *cfg)
         .learning_rate = 1e-3f, .k_min = 2, .k_max = 24, .gmm_max_points = 20000,
         .size_vocab = 48};
     cfg->flow = (ng_flow_level_config){
-        .hidden = 32, .layers = 1, .max_steps = 64, .epochs = 120, .batch = 32,
+        .hidden = 32, .layers = 1, .max_steps = 64, .epochs = 300, .batch = 32,
         .learning_rate = 2e-3f, .iat_mixture = 4, .max_flows = 20000};
     cfg->aggregate = (ng_aggregate_config){.k_max = 8, .gap_k_max = 8, .ngram_order = 3};
 }
