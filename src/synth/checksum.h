@@ -1,7 +1,7 @@
 /* checksum.h — the Internet checksum (RFC 1071) and its uses in IP, TCP, UDP, ICMP.
  *
- * How it works: bytes are summed as native-endian 64-bit words with end-around carry
- * (four lanes) and folded to 16 bits at the end; by RFC 1071's byte-order independence
+ * How it works: bytes are summed as native-endian 32-bit words in 64-bit sums (no
+ * carries to track) and folded to 16 bits at the end; by RFC 1071's byte-order independence
  * the folded native value, stored as it lies in memory, is the big-endian checksum.
  * A running sum (uint64_t) from ng_csum_partial can be continued over several buffers
  * as long as every buffer but the last has even length.
