@@ -2,6 +2,8 @@
  * blocks, little-endian (readers detect the byte order from the magic / BOM). */
 #include "capture/capture_format.h"
 
+#include <string.h>
+
 enum {
     PCAP_MAGIC_US = 0xA1B2C3D4u, PCAP_MAGIC_NS = 0xA1B23C4Du,
     PCAPNG_SHB_TYPE = 0x0A0D0D0Au, PCAPNG_BOM = 0x1A2B3C4Du,
@@ -9,19 +11,20 @@ enum {
     OPT_ENDOFOPT = 0, OPT_IF_TSRESOL = 9, TSRESOL_NANOSECONDS = 9
 };
 
+/* The bytes are put together first and stored with one memcpy: compilers turn that into
+ * a single store on a little-endian host (stored one by one, GCC 12 assembled the four
+ * fields of a record header in vector registers: 90 instructions instead of 9). */
 static uint8_t *put16(uint8_t *p, uint16_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
+    uint8_t le[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
+    memcpy(p, le, 2);
     return p + 2;
 }
 
 static uint8_t *put32(uint8_t *p, uint32_t v)
 {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
+    uint8_t le[4] = {(uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24)};
+    memcpy(p, le, 4);
     return p + 4;
 }
 

@@ -2,8 +2,10 @@
  * atomic output file (core/outfile.h).
  *
  * Bytes collect in a 256 KiB buffer and go to the file in large fwrites; a packet larger
- * than the buffer is written straight through. The first write error is reported with
- * the file name and the packet number, and the writer stays failed. */
+ * than the buffer is written straight through. A packet built in place (reserve, then
+ * commit) is built in the buffer itself, after the room for its record header. The first
+ * write error is reported with the file name and the packet number, and the writer stays
+ * failed. */
 #include "capture/writer.h"
 
 #include <errno.h>
@@ -24,6 +26,8 @@ struct ng_writer {
     uint32_t snaplen;
     uint64_t packets;
     bool failed;
+    bool reserved;        /* a packet is being built in place at buf + used + header */
+    uint32_t reserved_len;
     size_t used;
     uint8_t *buf;
 };
@@ -136,20 +140,30 @@ static ng_status record_header(ng_writer *w, int64_t ts_ns, uint32_t caplen, uin
     return NG_OK;
 }
 
-ng_status ng_writer_write(ng_writer *w, int64_t ts_ns, const uint8_t *data, uint32_t caplen,
-                          uint32_t wirelen, ng_error *err)
+static ng_status check_lengths(const ng_writer *w, uint32_t caplen, uint32_t wirelen,
+                               ng_error *err)
 {
-    if (w->failed)
-        return ng_fail(err, NG_EIO, "%s: writer already failed", target_name(w));
     if (wirelen < caplen)
         return ng_fail(err, NG_EINVAL, "%s: packet %" PRIu64 ": %" PRIu32
                        " bytes captured but only %" PRIu32 " on the wire",
                        target_name(w), w->packets + 1, caplen, wirelen);
+    return NG_OK;
+}
+
+ng_status ng_writer_write(ng_writer *w, int64_t ts_ns, const uint8_t *data, uint32_t caplen,
+                          uint32_t wirelen, ng_error *err)
+{
+    w->reserved = false;
+    if (w->failed)
+        return ng_fail(err, NG_EIO, "%s: writer already failed", target_name(w));
+    ng_status st = check_lengths(w, caplen, wirelen, err);
+    if (st != NG_OK)
+        return st;
     if (caplen > w->snaplen)
         caplen = w->snaplen;
     uint8_t hdr[NG_PCAPNG_EPB_HDR_LEN];
     size_t n = 0;
-    ng_status st = record_header(w, ts_ns, caplen, wirelen, hdr, &n, err);
+    st = record_header(w, ts_ns, caplen, wirelen, hdr, &n, err);
     if (st == NG_OK)
         st = append(w, hdr, n, err);
     if (st == NG_OK && caplen)
@@ -166,6 +180,79 @@ ng_status ng_writer_write(ng_writer *w, int64_t ts_ns, const uint8_t *data, uint
     else if (st == NG_EIO)
         w->failed = true;
     return st;
+}
+
+/* ---- packets built in place ---- */
+
+static size_t record_header_len(const ng_writer *w)
+{
+    return w->format == NG_CAPTURE_PCAPNG ? NG_PCAPNG_EPB_HDR_LEN : NG_PCAP_RECORD_HDR_LEN;
+}
+
+/* The most a record of caplen bytes of data takes: header, data, and for pcapng at most
+ * 3 bytes of padding and the trailer. */
+static size_t record_max_len(const ng_writer *w, uint32_t caplen)
+{
+    size_t tail = w->format == NG_CAPTURE_PCAPNG ? 3 + NG_PCAPNG_EPB_TRAILER_LEN : 0;
+    return record_header_len(w) + caplen + tail;
+}
+
+ng_status ng_writer_reserve(ng_writer *w, uint32_t max_caplen, uint8_t **room, ng_error *err)
+{
+    *room = NULL;
+    w->reserved = false;
+    if (w->failed)
+        return ng_fail(err, NG_EIO, "%s: writer already failed", target_name(w));
+    if (max_caplen > NG_WRITER_MAX_RESERVE)
+        return ng_fail(err, NG_EINVAL, "%s: %" PRIu32 " bytes is more than a packet built in "
+                       "place may have (%u)", target_name(w), max_caplen, NG_WRITER_MAX_RESERVE);
+    if (record_max_len(w, max_caplen) > WRITE_BUFFER - w->used) {
+        ng_status st = flush_buffer(w, err);
+        if (st != NG_OK)
+            return st;
+    }
+    w->reserved = true;
+    w->reserved_len = max_caplen;
+    *room = w->buf + w->used + record_header_len(w);
+    return NG_OK;
+}
+
+/* pcapng: zero padding to a multiple of 4 and the trailer after caplen bytes at data. */
+static size_t put_pcapng_tail(uint8_t *data, uint32_t caplen)
+{
+    uint32_t pad = ng_pcapng_pad(caplen);
+    memset(data + caplen, 0, pad);
+    return pad + ng_pcapng_packet_trailer(data + caplen + pad, caplen);
+}
+
+ng_status ng_writer_commit(ng_writer *w, int64_t ts_ns, uint32_t caplen, uint32_t wirelen,
+                           ng_error *err)
+{
+    bool reserved = w->reserved;
+    w->reserved = false;
+    if (!reserved)
+        return ng_fail(err, NG_EINVAL, "%s: packet %" PRIu64 " committed without a reservation",
+                       target_name(w), w->packets + 1);
+    if (caplen > w->reserved_len)
+        return ng_fail(err, NG_EINVAL, "%s: packet %" PRIu64 ": %" PRIu32 " bytes committed in "
+                       "room for %" PRIu32, target_name(w), w->packets + 1, caplen,
+                       w->reserved_len);
+    ng_status st = check_lengths(w, caplen, wirelen, err);
+    if (st != NG_OK)
+        return st;
+    if (caplen > w->snaplen)
+        caplen = w->snaplen;
+    uint8_t *record = w->buf + w->used;
+    size_t n = 0;
+    st = record_header(w, ts_ns, caplen, wirelen, record, &n, err);
+    if (st != NG_OK)
+        return st;
+    n += caplen;
+    if (w->format == NG_CAPTURE_PCAPNG)
+        n += put_pcapng_tail(record + record_header_len(w), caplen);
+    w->used += n;
+    w->packets++;
+    return NG_OK;
 }
 
 static void free_writer(ng_writer *w)

@@ -12,8 +12,6 @@ static uint64_t splitmix64(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 void ng_rng_seed(ng_rng *rng, uint64_t seed)
 {
     uint64_t x = seed;
@@ -28,25 +26,6 @@ void ng_rng_stream(ng_rng *rng, uint64_t seed, uint64_t id)
     ng_rng_seed(rng, mixed);
     /* Decorrelate nearby ids further by burning one output per the mix. */
     (void)splitmix64(&mixed);
-}
-
-uint64_t ng_rng_u64(ng_rng *rng)
-{
-    uint64_t *s = rng->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-double ng_rng_uniform(ng_rng *rng)
-{
-    return (double)(ng_rng_u64(rng) >> 11) * 0x1.0p-53;
 }
 
 uint64_t ng_rng_below(ng_rng *rng, uint64_t n)

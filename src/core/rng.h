@@ -17,9 +17,29 @@ void ng_rng_seed(ng_rng *rng, uint64_t seed);
 /* A generator for stream `id` of `seed`: statistically independent of other ids. */
 void ng_rng_stream(ng_rng *rng, uint64_t seed, uint64_t id);
 
-uint64_t ng_rng_u64(ng_rng *rng);
+/* The next 64 random bits. Inline, as is ng_rng_uniform: generation draws several
+ * numbers per packet, and a call also makes the caller save its live floating-point
+ * registers around it. */
+static inline uint64_t ng_rng_u64(ng_rng *rng)
+{
+    uint64_t *s = rng->s;
+    uint64_t x = s[1] * 5;
+    uint64_t result = ((x << 7) | (x >> 57)) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = (s[3] << 45) | (s[3] >> 19);
+    return result;
+}
+
 /* Uniform in [0, 1) with 53 random bits. */
-double ng_rng_uniform(ng_rng *rng);
+static inline double ng_rng_uniform(ng_rng *rng)
+{
+    return (double)(ng_rng_u64(rng) >> 11) * 0x1.0p-53;
+}
 /* Uniform integer in [0, n), unbiased (n > 0). */
 uint64_t ng_rng_below(ng_rng *rng, uint64_t n);
 /* Standard normal N(0, 1) (Marsaglia polar method; no cached spare, so draws are

@@ -1,96 +1,17 @@
-/* checksum.c — RFC 1071 sums with 64-bit accumulation; see checksum.h. */
+/* checksum.c — pseudo-header sums, transport checksums and RFC 1624 updates; the sum
+ * itself and its folding are inline in checksum.h. */
 #include "synth/checksum.h"
 
 #include <string.h>
 
 #include "synth/byteorder.h"
 
-static inline uint32_t load32(const uint8_t *p)
-{
-    uint32_t v;
-    memcpy(&v, p, 4);
-    return v;
-}
-
-static inline uint64_t load64(const uint8_t *p)
-{
-    uint64_t v;
-    memcpy(&v, p, 8);
-    return v;
-}
-
-/* Native 64-bit words are added with end-around carry counted separately (2^64 is
- * congruent to 1 modulo 2^16 - 1, so each carry is worth 1); four independent lanes
- * keep the adder busy. The result is reduced below 2^35 so callers can keep adding. */
-static inline void add_carry(uint64_t *acc, uint64_t *carry, uint64_t w)
-{
-    *acc += w;
-    *carry += *acc < w;
-}
-
-uint64_t ng_csum_partial(const void *data, size_t len, uint64_t sum)
-{
-    const uint8_t *p = data;
-    uint64_t a = 0, b = 0, c = 0, d = 0, carry = 0;
-    while (len >= 32) {
-        add_carry(&a, &carry, load64(p));
-        add_carry(&b, &carry, load64(p + 8));
-        add_carry(&c, &carry, load64(p + 16));
-        add_carry(&d, &carry, load64(p + 24));
-        p += 32;
-        len -= 32;
-    }
-    while (len >= 8) {
-        add_carry(&a, &carry, load64(p));
-        p += 8;
-        len -= 8;
-    }
-    add_carry(&a, &carry, b);
-    add_carry(&a, &carry, c);
-    add_carry(&a, &carry, d);
-    uint64_t r = (a & 0xFFFFFFFFu) + (a >> 32) + carry;
-    if (len >= 4) {
-        r += load32(p);
-        p += 4;
-        len -= 4;
-    }
-    if (len) {
-        uint8_t tail[4] = {0, 0, 0, 0}; /* an odd byte is the high half of a 16-bit word */
-        for (size_t i = 0; i < len; i++)
-            tail[i] = p[i];
-        r += load32(tail);
-    }
-    return sum + r;
-}
-
-static uint16_t fold_native(uint64_t sum)
-{
-    sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
-    sum = (sum & 0xFFFFFFFFu) + (sum >> 32);
-    sum = (sum & 0xFFFFu) + (sum >> 16);
-    sum = (sum & 0xFFFFu) + (sum >> 16);
-    return (uint16_t)sum;
-}
-
-uint16_t ng_csum_finish(uint64_t sum)
-{
-    uint16_t native = (uint16_t)~fold_native(sum);
-    uint8_t bytes[2];
-    memcpy(bytes, &native, 2);
-    return ng_get_be16(bytes);
-}
-
-uint16_t ng_csum(const void *data, size_t len)
-{
-    return ng_csum_finish(ng_csum_partial(data, len, 0));
-}
-
 uint64_t ng_csum_pseudo_v4(const uint8_t src[4], const uint8_t dst[4], uint8_t proto,
                            uint16_t l4_len)
 {
     uint8_t tail[4] = {0, proto, 0, 0};
     ng_put_be16(tail + 2, l4_len);
-    return (uint64_t)load32(src) + load32(dst) + load32(tail);
+    return (uint64_t)ng_csum_load32(src) + ng_csum_load32(dst) + ng_csum_load32(tail);
 }
 
 uint64_t ng_csum_pseudo_v6(const uint8_t src[16], const uint8_t dst[16], uint8_t proto,
@@ -113,12 +34,6 @@ uint16_t ng_l4_csum_v6(const uint8_t src[16], const uint8_t dst[16], uint8_t pro
                        const void *segment, uint32_t len)
 {
     return ng_csum_finish(ng_csum_partial(segment, len, ng_csum_pseudo_v6(src, dst, proto, len)));
-}
-
-void ng_ipv4_fill_checksum(uint8_t *ip_header, size_t ihl_bytes)
-{
-    ip_header[10] = ip_header[11] = 0;
-    ng_put_be16(ip_header + 10, ng_csum(ip_header, ihl_bytes));
 }
 
 /* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m'), in ones' complement arithmetic. */

@@ -5,11 +5,6 @@
 
 #include "synth/byteorder.h"
 
-size_t ng_eth_header_len(const ng_frame_spec *spec)
-{
-    return NG_ETH_HEADER_LEN + (spec->vlan ? NG_VLAN_TAG_LEN : 0);
-}
-
 size_t ng_put_eth(uint8_t *p, const ng_frame_spec *spec, uint16_t type_or_length)
 {
     memcpy(p, spec->dst_mac, 6);
@@ -23,13 +18,4 @@ size_t ng_put_eth(uint8_t *p, const ng_frame_spec *spec, uint16_t type_or_length
     }
     ng_put_be16(p + off, type_or_length);
     return off + 2;
-}
-
-size_t ng_eth_padded_len(const ng_frame_spec *spec, size_t len)
-{
-    size_t min = spec->eth_min_frame && spec->eth_min_frame < NG_ETH_MIN_FRAME
-                     ? spec->eth_min_frame : NG_ETH_MIN_FRAME;
-    if (spec->no_eth_pad || len >= min)
-        return len;
-    return min;
 }

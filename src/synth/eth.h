@@ -14,13 +14,23 @@
 enum { NG_ETHERTYPE_IPV4 = 0x0800, NG_ETHERTYPE_ARP = 0x0806, NG_ETHERTYPE_VLAN = 0x8100,
        NG_ETHERTYPE_IPV6 = 0x86DD };
 
-/* 14, or 18 with a VLAN tag. */
-size_t ng_eth_header_len(const ng_frame_spec *spec);
+/* 14, or 18 with a VLAN tag. (The one-line queries are inline: every frame asks them.) */
+static inline size_t ng_eth_header_len(const ng_frame_spec *spec)
+{
+    return NG_ETH_HEADER_LEN + (spec->vlan ? NG_VLAN_TAG_LEN : 0);
+}
 /* MACs, the tag if spec->vlan, then type_or_length (an ethertype, or for 802.3 the
  * length of what follows the header, LLC included, padding excluded). */
 size_t ng_put_eth(uint8_t *p, const ng_frame_spec *spec, uint16_t type_or_length);
 /* Frame length after Ethernet padding: max(len, 60), or max(len, spec->eth_min_frame)
  * when that is set (1..60), or len when spec->no_eth_pad. */
-size_t ng_eth_padded_len(const ng_frame_spec *spec, size_t len);
+static inline size_t ng_eth_padded_len(const ng_frame_spec *spec, size_t len)
+{
+    size_t min = spec->eth_min_frame && spec->eth_min_frame < NG_ETH_MIN_FRAME
+                     ? spec->eth_min_frame : NG_ETH_MIN_FRAME;
+    if (spec->no_eth_pad || len >= min)
+        return len;
+    return min;
+}
 
 #endif

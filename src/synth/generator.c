@@ -24,7 +24,6 @@ typedef struct engine {
     ng_tuple_set tuples;
     uint32_t unsupported_in_a_row;
     ng_tcp_config default_tcp;
-    uint8_t *frame;
     uint8_t *payload;         /* 65536 zero bytes for payload templates */
     ng_progress progress;
 } engine;
@@ -182,16 +181,22 @@ static ng_status start_flow(engine *g, const ng_flow_plan *plan, ng_error *err)
 
 /* ---- writing ---- */
 
+/* The frame is built where the output writes it (no copy); a frame the builder refuses
+ * is simply not put. */
 static ng_status write_head(engine *g, ng_flow_emitter *e, ng_error *err)
 {
+    uint8_t *frame;
+    ng_status st = ng_packet_output_room(g->out, FRAME_CAP, &frame, err);
+    if (st != NG_OK)
+        return st;
     uint16_t ip_id = 0;
     if (e->has_host_slots)
         ip_id = ng_host_ids_take(&g->ids, e->host_slot[ng_flow_emitter_head(e)->dir]);
-    size_t len = ng_flow_emitter_build_head(e, ip_id, g->frame, FRAME_CAP, g->payload,
+    size_t len = ng_flow_emitter_build_head(e, ip_id, frame, FRAME_CAP, g->payload,
                                             &g->st->fixes);
     const ng_tcp_segment *seg = ng_flow_emitter_head(e);
     ng_out_packet p = {
-        .ts_ns = seg->ts_ns, .frame = g->frame, .len = (uint32_t)len, .flow_id = e->plan.id,
+        .ts_ns = seg->ts_ns, .frame = frame, .len = (uint32_t)len, .flow_id = e->plan.id,
         .index = e->written, .flow_iat_ns = e->written ? seg->ts_ns - e->last_out_ns : 0,
         .direction = seg->dir, .app_class = e->plan.app_class,
     };
@@ -200,7 +205,7 @@ static ng_status write_head(engine *g, ng_flow_emitter *e, ng_error *err)
         g->st->build_failures++;
         return NG_OK;
     }
-    ng_status st = ng_packet_output_write(g->out, &p, err);
+    st = ng_packet_output_put(g->out, &p, err);
     if (st != NG_OK)
         return st;
     ng_generate_stats *s = g->st;
@@ -281,7 +286,6 @@ static void engine_free(engine *g)
     }
     free(g->heap);
     free(g->spare);
-    free(g->frame);
     free(g->payload);
     ng_host_ids_free(&g->ids);
     ng_tuple_set_free(&g->tuples);
@@ -298,11 +302,10 @@ ng_status ng_generate(const ng_flow_level *fl, const ng_plan_source *plans,
     ng_tcp_config_default(&g.default_tcp);
     ng_host_ids_init(&g.ids, opt->seed);
     ng_tuple_set_init(&g.tuples);
-    g.frame = malloc(FRAME_CAP);
     g.payload = calloc(1, 65536);
-    if (!g.frame || !g.payload) {
+    if (!g.payload) {
         engine_free(&g);
-        return ng_fail(err, NG_ENOMEM, "out of memory for the frame buffer");
+        return ng_fail(err, NG_ENOMEM, "out of memory for the payload scratch");
     }
     if (opt->progress)
         ng_progress_start(&g.progress, "generate", "pkt", opt->progress_total);

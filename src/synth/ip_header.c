@@ -5,28 +5,6 @@
 
 #include "synth/byteorder.h"
 #include "synth/checksum.h"
-#include "synth/eth.h"
-
-bool ng_ip_families_ok(const ng_frame_spec *spec)
-{
-    return (spec->src.family == 4 || spec->src.family == 6) &&
-           spec->dst.family == spec->src.family;
-}
-
-size_t ng_ip_header_len(const ng_frame_spec *spec)
-{
-    return spec->src.family == 6 ? NG_IPV6_HEADER_LEN : NG_IPV4_HEADER_LEN;
-}
-
-size_t ng_ip_max_l4_len(const ng_frame_spec *spec)
-{
-    return spec->src.family == 6 ? 0xFFFF : 0xFFFF - NG_IPV4_HEADER_LEN;
-}
-
-uint16_t ng_ip_ethertype(const ng_frame_spec *spec)
-{
-    return spec->src.family == 6 ? NG_ETHERTYPE_IPV6 : NG_ETHERTYPE_IPV4;
-}
 
 static size_t put_ipv4(uint8_t *p, const ng_frame_spec *spec, uint8_t proto, size_t l4_len)
 {

@@ -1,9 +1,12 @@
 /* packet_output.c — a thin switch between capture/writer.h and features/csv_writer.h. */
 #include "synth/packet_output.h"
 
+#include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "capture/dissect.h"
+#include "core/grow.h"
 #include "flow/flow.h"
 
 ng_status ng_output_format_parse(const char *name, ng_output_format *out, ng_error *err)
@@ -75,13 +78,43 @@ static ng_status write_csv_row(ng_packet_output *out, const ng_out_packet *p, ng
     return ng_csv_write_packet(&out->csv, &row, err);
 }
 
+static void note_written(ng_packet_output *out, const ng_out_packet *p)
+{
+    out->last_ts = p->ts_ns;
+    out->any = true;
+}
+
 ng_status ng_packet_output_write(ng_packet_output *out, const ng_out_packet *p, ng_error *err)
 {
     ng_status st = out->format == NG_OUTPUT_CSV
                        ? write_csv_row(out, p, err)
                        : ng_writer_write(out->writer, p->ts_ns, p->frame, p->len, p->len, err);
-    out->last_ts = p->ts_ns;
-    out->any = true;
+    note_written(out, p);
+    return st;
+}
+
+static ng_status csv_room(ng_packet_output *out, uint32_t cap, uint8_t **frame, ng_error *err)
+{
+    if (!ng_grow(&out->csv_frame, &out->csv_frame_cap, cap, 1))
+        return ng_fail(err, NG_ENOMEM, "out of memory for a %" PRIu32 "-byte frame", cap);
+    *frame = out->csv_frame;
+    return NG_OK;
+}
+
+ng_status ng_packet_output_room(ng_packet_output *out, uint32_t cap, uint8_t **frame,
+                                ng_error *err)
+{
+    if (out->format == NG_OUTPUT_CSV)
+        return csv_room(out, cap, frame, err);
+    return ng_writer_reserve(out->writer, cap, frame, err);
+}
+
+ng_status ng_packet_output_put(ng_packet_output *out, const ng_out_packet *p, ng_error *err)
+{
+    ng_status st = out->format == NG_OUTPUT_CSV
+                       ? write_csv_row(out, p, err)
+                       : ng_writer_commit(out->writer, p->ts_ns, p->len, p->len, err);
+    note_written(out, p);
     return st;
 }
 
@@ -93,6 +126,8 @@ ng_status ng_packet_output_close(ng_packet_output *out, ng_error *err)
     else
         st = ng_writer_close(out->writer, err);
     out->writer = NULL;
+    free(out->csv_frame);
+    out->csv_frame = NULL;
     return st;
 }
 
@@ -103,4 +138,6 @@ void ng_packet_output_abort(ng_packet_output *out)
     else
         ng_writer_abort(out->writer);
     out->writer = NULL;
+    free(out->csv_frame);
+    out->csv_frame = NULL;
 }

@@ -4,7 +4,11 @@
  * capture/writer.h), or "csv": the packets.csv columns of `necstgen extract`
  * (features/csv_writer.h), each row taken from the built frame by the dissector so the
  * numbers are those extract would report for the same packet. Either way the output
- * appears whole at ng_packet_output_close or not at all ("-" = standard output). */
+ * appears whole at ng_packet_output_close or not at all ("-" = standard output).
+ *
+ * A frame can be built where it will be written (ng_packet_output_room, then
+ * ng_packet_output_put): into the capture writer's buffer, which saves copying it, or,
+ * for csv, into a buffer of the output's own. */
 #ifndef NG_SYNTH_PACKET_OUTPUT_H
 #define NG_SYNTH_PACKET_OUTPUT_H
 
@@ -44,11 +48,19 @@ typedef struct ng_packet_output {
     ng_csv_writer csv;      /* csv */
     int64_t last_ts;
     bool any;
+    uint8_t *csv_frame;     /* csv: where ng_packet_output_room builds frames */
+    size_t csv_frame_cap;
 } ng_packet_output;
 
 ng_status ng_packet_output_open(ng_packet_output *out, const char *path, ng_output_format fmt,
                                 ng_error *err);
 ng_status ng_packet_output_write(ng_packet_output *out, const ng_out_packet *p, ng_error *err);
+/* Room for a frame of up to cap (<= NG_WRITER_MAX_RESERVE) bytes, valid until the next
+ * call on the output: build the frame at *frame, then put it. */
+ng_status ng_packet_output_room(ng_packet_output *out, uint32_t cap, uint8_t **frame,
+                                ng_error *err);
+/* Write the frame built in the room (p->frame is the room, p->len <= cap). */
+ng_status ng_packet_output_put(ng_packet_output *out, const ng_out_packet *p, ng_error *err);
 /* Commit the file. The output is closed either way. */
 ng_status ng_packet_output_close(ng_packet_output *out, ng_error *err);
 /* Discard everything written. */

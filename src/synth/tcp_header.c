@@ -5,25 +5,6 @@
 
 enum { OPT_NOP = 1, OPT_MSS = 2, OPT_WSCALE = 3, OPT_SACK_OK = 4, OPT_TIMESTAMP = 8 };
 
-size_t ng_tcp_options_len(uint8_t opts)
-{
-    size_t len = 0;
-    if (opts & NG_TCPOPT_MSS)
-        len += 4;
-    if (opts & NG_TCPOPT_TIMESTAMP)
-        len += 12;
-    else if (opts & NG_TCPOPT_SACK_OK)
-        len += 4;
-    if (opts & NG_TCPOPT_WSCALE)
-        len += 4;
-    return len;
-}
-
-size_t ng_tcp_header_len(const ng_tcp_fields *tcp)
-{
-    return NG_TCP_HEADER_LEN + ng_tcp_options_len(tcp->opts);
-}
-
 static uint8_t *put_sack_and_timestamps(uint8_t *p, const ng_tcp_fields *tcp)
 {
     bool sack = tcp->opts & NG_TCPOPT_SACK_OK;

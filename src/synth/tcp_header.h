@@ -13,10 +13,27 @@
 
 #include "synth/frame_spec.h"
 
-/* Bytes of options for these NG_TCPOPT_* bits (0..24, a multiple of 4). */
-size_t ng_tcp_options_len(uint8_t opts);
+/* Bytes of options for these NG_TCPOPT_* bits (0..24, a multiple of 4). Inline, as is
+ * ng_tcp_header_len: every frame asks them. */
+static inline size_t ng_tcp_options_len(uint8_t opts)
+{
+    size_t len = 0;
+    if (opts & NG_TCPOPT_MSS)
+        len += 4;
+    if (opts & NG_TCPOPT_TIMESTAMP)
+        len += 12;
+    else if (opts & NG_TCPOPT_SACK_OK)
+        len += 4;
+    if (opts & NG_TCPOPT_WSCALE)
+        len += 4;
+    return len;
+}
+
 /* 20 + options. */
-size_t ng_tcp_header_len(const ng_tcp_fields *tcp);
+static inline size_t ng_tcp_header_len(const ng_tcp_fields *tcp)
+{
+    return NG_TCP_HEADER_LEN + ng_tcp_options_len(tcp->opts);
+}
 /* Write the header (checksum zero); returns its length. */
 size_t ng_put_tcp_header(uint8_t *p, uint16_t sport, uint16_t dport, const ng_tcp_fields *tcp);
 
