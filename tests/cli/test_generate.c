@@ -122,14 +122,19 @@ static void check_valid(const char *path, size_t min_packets)
         assert_int_equal(s.csum.valid[k], s.csum.checked[k]);
     }
     assert_int_equal(s.seqack.consistent, s.seqack.checked);
-    size_t syn = 0, hs = 0;
-    for (size_t i = 0; i < s.n_flows; i++)
-        if (s.flows[i].proto == 6 && s.flows[i].syn_start) {
-            syn++;
-            hs += s.flows[i].handshake;
-        }
-    printf("; handshakes %zu/%zu\n", hs, syn);
-    assert_int_equal(hs, syn);
+    size_t syn = 0, hs = 0, cut = 0;
+    for (size_t i = 0; i < s.n_flows; i++) {
+        const ng_flow_rec *f = &s.flows[i];
+        if (f->proto != 6 || !f->syn_start)
+            continue;
+        syn++;
+        hs += f->handshake;
+        /* --packets stops mid-flow: a SYN in the capture's last second may have lost the
+         * rest of its handshake to the cut */
+        cut += !f->handshake && f->packets < 3 && f->last_ns > s.last_ns - 1000000000LL;
+    }
+    printf("; handshakes %zu/%zu (%zu cut by the end)\n", hs, syn, cut);
+    assert_int_equal(hs + cut, syn);
     assert_int_equal(s.truncated, 0);
     ng_summary_free(&s);
 }
