@@ -108,7 +108,9 @@ static void fit_last_segments(ng_packet_proposal *p, const uint8_t *free_size, u
 {
     int64_t gap = (int64_t)target_bytes - (int64_t)ng_frame_estimate_bytes(e, p, n);
     uint32_t moved = 0;
-    for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS && gap_left(gap, target_bytes);) {
+    for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS;) {
+        if (!gap_left(gap, target_bytes))
+            break;
         int64_t size = p[i].payload_len;
         if (free_size[i] || size < NG_BYTES_FIT_SEGMENT_MIN || (gap > 0 && size >= e->room))
             continue;
