@@ -15,24 +15,9 @@
 #include "model/flow_level_internal.h"
 #include "model/flow_sampler.h"
 #include "model/model_file.h"
+#include "random_level.h"
 
-#define K 4
 #define FA (NG_TCP_FIN | NG_TCP_ACK)
-
-static void make_codec(ng_flow_codec *c)
-{
-    memset(c, 0, sizeof *c);
-    c->k = K;
-    c->iat_mixture = 2;
-    const uint32_t flags[] = {2, 16, 18, 24, FA}, sizes[] = {0, 100, 1460}, classes[] = {3};
-    ng_error err;
-    assert_int_equal(ng_vocab_build(&c->flags, flags, 5, 5, &err), NG_OK);
-    assert_int_equal(ng_vocab_build(&c->sizes, sizes, 3, 3, &err), NG_OK);
-    assert_int_equal(ng_vocab_build(&c->classes, classes, 1, 1, &err), NG_OK);
-    c->iat = c->payload = c->packets = c->bytes = c->duration = (ng_scaler){0.0, 1.0};
-    c->iat_min_log10 = -4.0, c->iat_max_log10 = 1.0;
-    ng_flow_codec_layout(c);
-}
 
 /* Appends a flow of 6 + after packets whose 6th is the first FIN (after < 0: no FIN). */
 static void add_flow(const ng_flow_codec *c, ng_flow_token *tokens, size_t *first, size_t *n,
@@ -69,7 +54,7 @@ static void test_percentile(void **state)
 {
     (void)state;
     ng_flow_codec c;
-    make_codec(&c);
+    random_level_codec(&c);
     assert_int_equal(tail_of(&c, 27, 3, 5), 3);  /* 90% tidy: the 27th of 30 is 3 */
     assert_int_equal(tail_of(&c, 26, 4, 5), 8);  /* 87% tidy: the 27th of 30 is 8 */
     assert_int_equal(tail_of(&c, 19, 0, 40), NG_CLOSE_TAIL_NONE); /* too few FINs */
@@ -78,18 +63,10 @@ static void test_percentile(void **state)
 
 static ng_flow_level *make_level(uint32_t close_tail)
 {
-    ng_flow_codec c;
-    make_codec(&c);
-    ng_flow_level *fl;
-    ng_error err;
-    assert_int_equal(ng_flow_level_new(&c, 16, 1, &fl, &err), NG_OK);
+    ng_flow_level *fl = random_level_new(5);
     assert_int_equal(fl->close_tail, NG_CLOSE_TAIL_NONE);
-    ng_rng rng;
-    ng_rng_seed(&rng, 5);
-    for (size_t i = 0; i < fl->net.params.total; i++)
-        fl->net.params.data[i] = (float)(0.8 * ng_rng_normal(&rng));
-    fl->net.window = 64;
     fl->close_tail = close_tail;
+    ng_error err;
     assert_int_equal(ng_flow_level_prepare(fl, &err), NG_OK);
     return fl;
 }

@@ -14,28 +14,9 @@
 #include "model/flow_level_internal.h"
 #include "model/flow_sampler.h"
 #include "model/model_file.h"
+#include "random_level.h"
 
-#define K 4
-
-static void build_vocab(ng_vocab *v, const uint32_t *values, size_t n)
-{
-    ng_error err;
-    assert_int_equal(ng_vocab_build(v, values, n, n, &err), NG_OK);
-}
-
-static void make_codec(ng_flow_codec *c)
-{
-    memset(c, 0, sizeof *c);
-    c->k = K;
-    c->iat_mixture = 2;
-    const uint32_t flags[] = {2, 16, 18, 24, 17}, sizes[] = {0, 100, 1460}, classes[] = {3};
-    build_vocab(&c->flags, flags, 5);
-    build_vocab(&c->sizes, sizes, 3);
-    build_vocab(&c->classes, classes, 1);
-    c->iat = c->payload = c->packets = c->bytes = c->duration = (ng_scaler){0.0, 1.0};
-    c->iat_min_log10 = -4.0, c->iat_max_log10 = 1.0;
-    ng_flow_codec_layout(c);
-}
+#define K RANDOM_LEVEL_K
 
 /* Allowed: cluster 0 server 1460-byte ACKs; 1 client PSH/ACK of 100; 2 either side,
  * SYN or SYN/ACK, empty; 3 everything. */
@@ -60,18 +41,10 @@ static void make_support(ng_cluster_support *s, const ng_flow_codec *c)
 
 static ng_flow_level *make_level(bool with_support)
 {
-    ng_flow_codec c;
-    make_codec(&c);
-    ng_flow_level *fl;
-    ng_error err;
-    assert_int_equal(ng_flow_level_new(&c, 16, 1, &fl, &err), NG_OK);
-    ng_rng rng;
-    ng_rng_seed(&rng, 3);
-    for (size_t i = 0; i < fl->net.params.total; i++)
-        fl->net.params.data[i] = (float)(0.8 * ng_rng_normal(&rng));
-    fl->net.window = 64;
+    ng_flow_level *fl = random_level_new(3);
     if (with_support)
-        make_support(&fl->support, &c);
+        make_support(&fl->support, &fl->net.codec);
+    ng_error err;
     assert_int_equal(ng_flow_level_prepare(fl, &err), NG_OK);
     return fl;
 }
