@@ -156,22 +156,10 @@ static void test_generate_llc_loopback_arp(void **state)
     (void)state;
     ng_flow_plan plans[N_PLANS];
     make_plans(plans);
-    plan_list list = {plans, N_PLANS, 0};
-    ng_plan_source src = {next_plan, &list};
-    ng_generate_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.seed = 7;
-    opt.end_ns = INT64_MAX;
-    ng_generate_stats stats;
-    memset(&stats, 0, sizeof stats);
     const char *path = ng_test_tmp("l2.pcap");
-    ng_packet_output out;
+    ng_generate_stats stats;
+    tiny_generate(plans, N_PLANS, 7, path, &stats);
     ng_error err;
-    assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
-    ng_status st = ng_generate(tiny_level, &src, &opt, &out, &stats, &err);
-    if (st != NG_OK)
-        fail_msg("generate: %s", err.msg);
-    assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
     assert_int_equal(stats.flows_unsupported, 0);
     assert_int_equal(stats.flows, N_PLANS);
 

@@ -76,20 +76,8 @@ static void generate(bool rhythm, uint64_t seed, const char *path)
 {
     ng_flow_plan plans[2];
     make_plans(plans, rhythm);
-    plan_list list = {plans, 2, 0};
-    ng_plan_source src = {next_plan, &list};
-    ng_generate_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.seed = seed;
-    opt.end_ns = INT64_MAX;
     ng_generate_stats stats;
-    memset(&stats, 0, sizeof stats);
-    ng_packet_output out;
-    ng_error err;
-    assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
-    if (ng_generate(tiny_level, &src, &opt, &out, &stats, &err) != NG_OK)
-        fail_msg("generate: %s", err.msg);
-    assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
+    tiny_generate(plans, 2, seed, path, &stats);
 }
 
 typedef struct stream {
@@ -203,21 +191,12 @@ static void test_exchange_keeps_the_client_beat(void **state)
     for (size_t q = 0; q < NG_RHYTHM_QUANTILES; q++)
         plan.rhythm.ratio[q] = 0.999f + 0.002f * (float)q / (NG_RHYTHM_QUANTILES - 1);
     plan.rhythm.lead = NG_RHYTHM_LEAD_C2S, plan.rhythm.lead_share = 0.5f;
-    plan_list list = {&plan, 1, 0};
-    ng_plan_source src = {next_plan, &list};
-    ng_generate_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.seed = 3, opt.end_ns = INT64_MAX;
-    ng_generate_stats stats;
-    memset(&stats, 0, sizeof stats);
     const char *path = ng_test_tmp("exchange.pcap");
-    ng_packet_output out;
-    ng_error err;
-    assert_int_equal(ng_packet_output_open(&out, path, NG_OUTPUT_PCAP_NS, &err), NG_OK);
-    assert_int_equal(ng_generate(tiny_level, &src, &opt, &out, &stats, &err), NG_OK);
-    assert_int_equal(ng_packet_output_close(&out, &err), NG_OK);
+    ng_generate_stats stats;
+    tiny_generate(&plan, 1, 3, path, &stats);
 
     ng_reader *r;
+    ng_error err;
     assert_int_equal(ng_reader_open(&r, path, &err), NG_OK);
     stream client = {malloc(512 * sizeof(int64_t)), 0};
     size_t total = 0;
