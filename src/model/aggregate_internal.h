@@ -9,6 +9,7 @@
 #include "model/endpoints.h"
 #include "model/flow_shapes.h"
 #include "model/header_habits.h"
+#include "model/retries.h"
 
 struct ng_aggregate {
     ng_aggregate_config cfg;
@@ -20,6 +21,7 @@ struct ng_aggregate {
     ng_endpoints endpoints;
     ng_header_habits habits[NG_APP_COUNT];
     ng_carried carried;  /* streams through the whole capture, not arrivals */
+    ng_retries retries;  /* a client's retries of a refused connection, not arrivals */
     json_t *stats; /* flow-size and inter-arrival summary of the training flows */
 };
 

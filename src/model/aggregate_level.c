@@ -100,9 +100,10 @@ static ng_status train_stats(ng_aggregate *a, const ng_dataset *ds, ng_error *er
     return NG_OK;
 }
 
-/* The flows that are not carried, as a dataset of flow records only (no packets: the
- * shapes and arrivals read none). Every flow when all are carried. */
-static ng_status arrival_flows(const ng_dataset *ds, const bool *carried, ng_dataset *out,
+/* The flows that are not skipped (carried streams, retries), as a dataset of flow
+ * records only (no packets: the shapes and arrivals read none). Every flow when all are
+ * skipped. */
+static ng_status arrival_flows(const ng_dataset *ds, const bool *skip, ng_dataset *out,
                                ng_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -110,7 +111,7 @@ static ng_status arrival_flows(const ng_dataset *ds, const bool *carried, ng_dat
     if (!out->flows)
         return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
     for (size_t i = 0; i < ds->n_flows; i++)
-        if (!carried[i])
+        if (!skip[i])
             out->flows[out->n_flows++] = ds->flows[i];
     if (out->n_flows == 0) {
         memcpy(out->flows, ds->flows, ds->n_flows * sizeof *out->flows);
@@ -119,8 +120,10 @@ static ng_status arrival_flows(const ng_dataset *ds, const bool *carried, ng_dat
     return NG_OK;
 }
 
+/* skip: the flows that are not arrivals (carried or retries); carried: the former. */
 static ng_status train_levels(ng_aggregate *a, const ng_dataset *ds, const ng_dataset *arr,
-                              const bool *carried, const ng_train_config *cfg, ng_error *err)
+                              const bool *skip, const bool *carried,
+                              const ng_train_config *cfg, ng_error *err)
 {
     count_classes(a, arr);
     ng_status st = train_stats(a, ds, err);
@@ -130,14 +133,26 @@ static ng_status train_levels(ng_aggregate *a, const ng_dataset *ds, const ng_da
         st = ng_arrivals_train(&a->arrivals, arr, a->train_duration_ns, cfg->aggregate.gap_k_max,
                                cfg->aggregate.ngram_order, cfg->seed ^ 0x6a9, err);
     if (!st)
-        st = ng_endpoints_train(&a->endpoints, ds, arr->n_flows < ds->n_flows ? carried : NULL,
-                                err);
+        st = ng_endpoints_train(&a->endpoints, ds, arr->n_flows < ds->n_flows ? skip : NULL, err);
     if (!st)
         st = ng_header_habits_train(a->habits, ds, err);
     if (!st)
         st = ng_carried_train(&a->carried, ds, carried, a->train_start_ns, a->train_duration_ns,
                               &a->endpoints, err);
+    if (!st)
+        st = ng_retries_train(&a->retries, ds->flows, ds->n_flows, carried, err);
     return st;
+}
+
+/* skip[i]: flow i is carried or a retry (not an arrival). */
+static ng_status mark_skipped(const ng_dataset *ds, const bool *carried, bool *skip,
+                              ng_error *err)
+{
+    if (ng_retries_mark(ds->flows, ds->n_flows, carried, skip, NULL) == (size_t)-1)
+        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    for (size_t i = 0; i < ds->n_flows; i++)
+        skip[i] = skip[i] || carried[i];
+    return NG_OK;
 }
 
 static ng_status train_parts(ng_aggregate *a, const ng_dataset *ds, const ng_train_config *cfg,
@@ -145,14 +160,20 @@ static ng_status train_parts(ng_aggregate *a, const ng_dataset *ds, const ng_tra
 {
     train_span(a, ds);
     bool *carried = calloc(ds->n_flows, sizeof *carried);
-    if (!carried)
-        return ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
-    ng_carried_mark(ds, a->train_duration_ns, carried);
-    ng_dataset arr;
-    ng_status st = arrival_flows(ds, carried, &arr, err);
+    bool *skip = calloc(ds->n_flows, sizeof *skip);
+    ng_dataset arr = {0};
+    ng_status st = carried && skip ? NG_OK
+                                   : ng_fail(err, NG_ENOMEM, "aggregate level: out of memory");
+    if (!st) {
+        ng_carried_mark(ds, a->train_duration_ns, carried);
+        st = mark_skipped(ds, carried, skip, err);
+    }
     if (!st)
-        st = train_levels(a, ds, &arr, carried, cfg, err);
+        st = arrival_flows(ds, skip, &arr, err);
+    if (!st)
+        st = train_levels(a, ds, &arr, skip, carried, cfg, err);
     free(arr.flows);
+    free(skip);
     free(carried);
     return st;
 }
@@ -185,6 +206,7 @@ void ng_aggregate_free(ng_aggregate *a)
     ng_endpoints_free(&a->endpoints);
     ng_header_habits_free(a->habits);
     ng_carried_free(&a->carried);
+    ng_retries_free(&a->retries);
     json_decref(a->stats);
     free(a);
 }
@@ -193,18 +215,18 @@ void ng_aggregate_free(ng_aggregate *a)
 
 int64_t ng_aggregate_train_start_ns(const ng_aggregate *a) { return a->train_start_ns; }
 int64_t ng_aggregate_train_duration_ns(const ng_aggregate *a) { return a->train_duration_ns; }
-/* The arrivals' flows and the carried streams (which are also the arrivals' when all
- * flows are carried). */
+/* The arrivals' flows, the retries and the carried streams (which are also the
+ * arrivals' when all flows are carried). */
 uint64_t ng_aggregate_train_flows(const ng_aggregate *a)
 {
-    return a->carried.only ? a->n_flows : a->n_flows + a->carried.n;
+    return a->retries.flows + (a->carried.only ? a->n_flows : a->n_flows + a->carried.n);
 }
 
 uint64_t ng_aggregate_class_flows(const ng_aggregate *a, uint8_t app_class)
 {
     if (app_class >= NG_APP_COUNT)
         return 0;
-    uint64_t n = a->class_flows[app_class];
+    uint64_t n = a->class_flows[app_class] + ng_retries_class_flows(&a->retries, app_class);
     for (size_t i = 0; i < a->carried.n && !a->carried.only; i++)
         n += a->carried.s[i].app_class == app_class;
     return n;
@@ -248,6 +270,10 @@ static json_t *section_json(const ng_aggregate *a)
     if (s && carried)
         json_object_set(s, "carried", carried);
     json_decref(carried);
+    json_t *retries = ng_retries_to_json(&a->retries);
+    if (s && retries)
+        json_object_set(s, "retries", retries);
+    json_decref(retries);
     return s;
 }
 
@@ -361,6 +387,8 @@ static ng_status load_section(ng_aggregate *a, const json_t *section, const ng_m
     if (!st)
         st = ng_carried_from_json(&a->carried, json_object_get(section, "carried"),
                                   &a->endpoints, where, err);
+    if (!st)
+        st = ng_retries_from_json(&a->retries, json_object_get(section, "retries"), where, err);
     return st;
 }
 
@@ -466,6 +494,7 @@ json_t *ng_aggregate_summary(const ng_aggregate *a)
                      a->endpoints.eph_step, "top_server_ports", top_ports_overall(a, 10));
     if (sum) {
         json_object_set_new(sum, "carried_streams", json_integer((json_int_t)a->carried.n));
+        json_object_set_new(sum, "retries", json_integer((json_int_t)a->retries.flows));
         json_t *periodic = ng_carried_rhythms_summary(&a->carried);
         if (json_array_size(periodic)) /* only models with periodic streams list them */
             json_object_set_new(sum, "periodic_streams", periodic);

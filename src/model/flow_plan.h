@@ -40,6 +40,9 @@ typedef struct ng_flow_plan {
      * flow level's gaps by gaps drawn from it, scaled to target_duration_ns (the carried
      * streams of carried.h that kept time in training). 0: the flow level's gaps. */
     ng_rhythm rhythm;
+    /* A client's retry of the refused attempt before it (retries.h): the same tuple,
+     * which synth keeps instead of giving the flow a port of its own (tuple_set.h). */
+    bool retry;
 } ng_flow_plan;
 
 /* What the flow level proposes for one packet of a flow (synth keeps TCP valid). */

@@ -1,7 +1,9 @@
 /* timeline.c — generation: flow plans in start-time order (aggregate_level.h).
  *
- * Two sources, merged by start time: the carried streams (carried.h), planned once at
- * the start at their fractions of the window, and the arrivals. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
+ * Three sources, merged by start time: the carried streams (carried.h), planned once at
+ * the start at their fractions of the window; the arrivals; and the retries of refused
+ * arrivals (retries.h), pending as chains (a copy of the refused plan, the retries left)
+ * that each draw their next start when one is emitted. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
  * the last `order` tokens, advances the clock by a gap from that component (divided
  * by rate_scale), and — unless the class is filtered out, in which case time still
  * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
@@ -31,7 +33,13 @@ struct ng_timeline {
     bool have_arrival;
     ng_flow_plan *carried; /* carried plans of kept classes, by start time */
     size_t n_carried, next_carried;
+    struct pending_chain { ng_flow_plan next; uint32_t left; } *chains; /* retries due */
+    size_t n_chains;
+    ng_rng retry_rng;     /* chain lengths and gaps: the other draws stay as without */
 };
+
+/* Chains pending at once; a refused attempt beyond them gets no retries. */
+#define MAX_PENDING_CHAINS 256
 
 static bool kept(const ng_timeline_options *opt, uint8_t cls)
 {
@@ -105,16 +113,19 @@ ng_status ng_timeline_new(const ng_aggregate *a, const ng_timeline_options *opt,
         return ng_fail(err, NG_EINVAL,
                        "timeline: none of the requested application classes is in the model");
     ng_timeline *t = calloc(1, sizeof *t);
-    if (t)
+    if (t) {
         t->port_state = calloc(a->endpoints.n_hosts ? a->endpoints.n_hosts : 1,
                                sizeof *t->port_state);
-    if (!t || !t->port_state) {
+        t->chains = calloc(MAX_PENDING_CHAINS, sizeof *t->chains);
+    }
+    if (!t || !t->port_state || !t->chains) {
         ng_timeline_free(t);
         return ng_fail(err, NG_ENOMEM, "timeline: out of memory");
     }
     t->a = a;
     t->opt = *opt;
     ng_rng_seed(&t->rng, opt->seed);
+    ng_rng_stream(&t->retry_rng, opt->seed, 0x7e7a1e5);
     t->now_ns = opt->start_ns;
     t->done = a->carried.only;
     ng_status st = plan_carried(t, err);
@@ -132,6 +143,7 @@ void ng_timeline_free(ng_timeline *t)
         return;
     free(t->port_state);
     free(t->carried);
+    free(t->chains);
     free(t);
 }
 
@@ -249,20 +261,91 @@ static void fill_padding(const ng_timeline *t, ng_flow_plan *plan)
     }
 }
 
+/* Whether a plan starting at start_ns is still inside the window. */
+static bool in_window(const ng_timeline *t, int64_t start_ns)
+{
+    return t->opt.duration_ns <= 0 || ng_ts_gap(start_ns, t->opt.start_ns) < t->opt.duration_ns;
+}
+
+/* Move chain i's next retry a drawn gap on; the chain ends when none is left or the next
+ * would start past the window. */
+static void schedule_retry(ng_timeline *t, size_t i)
+{
+    struct pending_chain *c = &t->chains[i];
+    int64_t gap = ng_retries_draw_gap_ns(&t->a->retries, &t->retry_rng);
+    bool fits = c->left > 0 && c->next.start_ns <= INT64_MAX - gap &&
+                in_window(t, c->next.start_ns + gap);
+    if (fits) {
+        c->next.start_ns += gap;
+        return;
+    }
+    t->chains[i] = t->chains[--t->n_chains];
+}
+
+/* A refused arrival: its client's retries, if its class retries (a drawn chain length). */
+static void start_chain(ng_timeline *t, const ng_flow_plan *refused)
+{
+    if (t->a->retries.flows == 0 || !ng_retry_refused_plan(refused) ||
+        t->n_chains == MAX_PENDING_CHAINS)
+        return;
+    uint32_t left = ng_retries_draw_chain(&t->a->retries, refused->app_class, &t->retry_rng);
+    if (left == 0)
+        return;
+    struct pending_chain *c = &t->chains[t->n_chains];
+    c->next = *refused;
+    c->next.retry = true;
+    c->left = left;
+    schedule_retry(t, t->n_chains++);
+}
+
+/* The pending chain whose next retry starts first; n_chains when none is pending. */
+static size_t first_chain(const ng_timeline *t)
+{
+    size_t best = t->n_chains;
+    for (size_t i = 0; i < t->n_chains; i++)
+        if (best == t->n_chains || t->chains[i].next.start_ns < t->chains[best].next.start_ns)
+            best = i;
+    return best;
+}
+
+enum source { FROM_NONE, FROM_CARRIED, FROM_ARRIVAL, FROM_RETRY };
+
+/* Which source starts next (ties: carried, then arrival, then retry). */
+static enum source next_source(const ng_timeline *t, size_t chain)
+{
+    enum source src = FROM_NONE;
+    int64_t when = INT64_MAX;
+    if (t->next_carried < t->n_carried)
+        src = FROM_CARRIED, when = t->carried[t->next_carried].start_ns;
+    if (t->have_arrival && (src == FROM_NONE || t->arrival.start_ns < when))
+        src = FROM_ARRIVAL, when = t->arrival.start_ns;
+    if (chain < t->n_chains && (src == FROM_NONE || t->chains[chain].next.start_ns < when))
+        src = FROM_RETRY;
+    return src;
+}
+
 bool ng_timeline_next(ng_timeline *t, ng_flow_plan *plan)
 {
     if (t->opt.max_flows && t->next_id >= t->opt.max_flows)
         return false;
     if (!t->have_arrival)
         t->have_arrival = next_arrival(t, &t->arrival);
-    bool carried = t->next_carried < t->n_carried &&
-                   (!t->have_arrival || t->carried[t->next_carried].start_ns <= t->arrival.start_ns);
-    if (carried) {
+    size_t chain = first_chain(t);
+    switch (next_source(t, chain)) {
+    case FROM_CARRIED:
         *plan = t->carried[t->next_carried++];
-    } else if (t->have_arrival) {
+        break;
+    case FROM_ARRIVAL:
         *plan = t->arrival;
         t->have_arrival = false;
-    } else {
+        start_chain(t, plan);
+        break;
+    case FROM_RETRY:
+        *plan = t->chains[chain].next;
+        t->chains[chain].left--;
+        schedule_retry(t, chain);
+        break;
+    case FROM_NONE:
         return false;
     }
     plan->id = t->next_id++;

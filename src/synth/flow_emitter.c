@@ -177,7 +177,10 @@ ng_status ng_flow_emitter_begin(ng_flow_emitter *e, const ng_flow_level *fl,
             *ports[i] = safe;
         }
     }
-    if (e->kind == NG_EMIT_TCP && ctx->tuples) {
+    if (e->kind == NG_EMIT_TCP && ctx->tuples && plan->retry) {
+        ng_tuple_set_retry(ctx->tuples, &e->plan.client, &e->plan.client_port, &e->plan.server,
+                           e->plan.server_port);
+    } else if (e->kind == NG_EMIT_TCP && ctx->tuples) {
         bool moved;
         st = ng_tuple_set_claim(ctx->tuples, &e->plan.client, &e->plan.client_port,
                                 &e->plan.server, e->plan.server_port, tcp_client_port_ok,

@@ -92,6 +92,8 @@ ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *c
             return ng_fail(err, NG_ENOMEM, "out of memory remembering TCP connections");
         if (added) {
             *moved = port != *client_port;
+            if (*moved)
+                t->moves[first % NG_TUPLE_SET_MOVES] = (ng_tuple_move){first, port};
             *client_port = port;
             return NG_OK;
         }
@@ -102,4 +104,13 @@ ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *c
         } while (port_ok && !port_ok(port));
     }
     return NG_OK; /* this pair's ports are nearly all taken: keep the plan's */
+}
+
+void ng_tuple_set_retry(const ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
+                        const ng_addr *server, uint16_t server_port)
+{
+    uint64_t asked = tuple_hash(client, *client_port, server, server_port);
+    const ng_tuple_move *m = &t->moves[asked % NG_TUPLE_SET_MOVES];
+    if (m->asked == asked)
+        *client_port = m->port;
 }

@@ -14,7 +14,9 @@
  * uniqueness holds among any 32,768 consecutive TCP flows (and up to 65,536), a run that
  * outgrows that reuses tuples as real hosts do after TIME_WAIT, and the set stays small
  * enough for the caches (2 x 512 KB; one hash map of up to 2^20 tuples, 48 MB, had
- * every claim miss them: 5% of generation's time). */
+ * every claim miss them: 5% of generation's time). A client's retry of a refused
+ * connection is the exception: it keeps the refused attempt's tuple (retries.h), as
+ * the real client does, and a checker sees the attempts as one conversation. */
 #ifndef NG_SYNTH_TUPLE_SET_H
 #define NG_SYNTH_TUPLE_SET_H
 
@@ -34,9 +36,19 @@ typedef struct ng_tuple_generation {
     size_t count;
 } ng_tuple_generation;
 
+/* The latest claims that moved, by the hash of the tuple they asked for (a direct-mapped
+ * cache: a retry looks up where its refused attempt went). */
+#define NG_TUPLE_SET_MOVES 256u
+
+typedef struct ng_tuple_move {
+    uint64_t asked;           /* hash of the planned tuple; 0: empty */
+    uint16_t port;            /* the client port it moved to */
+} ng_tuple_move;
+
 typedef struct ng_tuple_set {
     ng_tuple_generation recent, older;
     uint64_t claims;          /* so far: seeds each claim's candidate ports */
+    ng_tuple_move moves[NG_TUPLE_SET_MOVES];
 } ng_tuple_set;
 
 void ng_tuple_set_init(ng_tuple_set *t);
@@ -46,5 +58,10 @@ void ng_tuple_set_free(ng_tuple_set *t);
 ng_status ng_tuple_set_claim(ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
                              const ng_addr *server, uint16_t server_port,
                              bool (*port_ok)(uint16_t port), bool *moved, ng_error *err);
+/* A retry of a refused attempt (flow_plan.h) is on that attempt's tuple, which is
+ * claimed already: *client_port becomes the port the attempt's claim moved to, if it
+ * moved (and is still among the last NG_TUPLE_SET_MOVES moves). */
+void ng_tuple_set_retry(const ng_tuple_set *t, const ng_addr *client, uint16_t *client_port,
+                        const ng_addr *server, uint16_t server_port);
 
 #endif

@@ -1,7 +1,8 @@
 /* test_tuple_set.c — TCP 4-tuples of a run: a reused tuple moves to a free client port;
  * a tuple stays taken for at least NG_TUPLE_SET_GENERATION later flows and is free
  * again after two generations; 5000 plans on one client/server pair get 5000 distinct
- * ports; memory stays bounded (two generations) over 300,000 flows. */
+ * ports; memory stays bounded (two generations) over 300,000 flows; a retry of a
+ * refused attempt finds the port that attempt's claim moved to. */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -92,12 +93,36 @@ static void test_memory_stays_bounded(void **state)
     ng_tuple_set_free(&t);
 }
 
+/* A refused attempt whose planned tuple was taken moved; its retries, planned on the same
+ * tuple, follow it to the new port. A tuple that never moved keeps its port. */
+static void test_retry_follows_a_moved_attempt(void **state)
+{
+    (void)state;
+    ng_tuple_set t;
+    ng_tuple_set_init(&t);
+    ng_addr client = v4(192, 168, 1, 7), server = v4(10, 0, 0, 1);
+    bool moved;
+    claim(&t, client, 4092, &moved);
+    uint16_t attempt = claim(&t, client, 4092, &moved);
+    assert_true(moved);
+    for (int retry = 0; retry < 3; retry++) {
+        uint16_t port = 4092;
+        ng_tuple_set_retry(&t, &client, &port, &server, 80);
+        assert_int_equal(port, attempt);
+    }
+    uint16_t port = 5000;
+    ng_tuple_set_retry(&t, &client, &port, &server, 80);
+    assert_int_equal(port, 5000);
+    ng_tuple_set_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reuse_moves_until_two_generations_pass),
         cmocka_unit_test(test_one_pair_gets_distinct_ports),
         cmocka_unit_test(test_memory_stays_bounded),
+        cmocka_unit_test(test_retry_follows_a_moved_attempt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
