@@ -65,19 +65,6 @@ static json_t *gap_stats(const ng_dataset *ds, double *x, int64_t duration_ns)
     return gaps;
 }
 
-static void train_span(ng_aggregate *a, const ng_dataset *ds)
-{
-    int64_t first = INT64_MAX, last = INT64_MIN;
-    for (size_t i = 0; i < ds->n_flows; i++) {
-        if (ds->flows[i].start_ns < first)
-            first = ds->flows[i].start_ns;
-        if (ds->flows[i].last_ns > last)
-            last = ds->flows[i].last_ns;
-    }
-    a->train_start_ns = first;
-    a->train_duration_ns = last > first ? ng_ts_gap(last, first) : 0;
-}
-
 static void count_classes(ng_aggregate *a, const ng_dataset *arrivals)
 {
     for (size_t i = 0; i < arrivals->n_flows; i++)
@@ -158,7 +145,7 @@ static ng_status mark_skipped(const ng_dataset *ds, const bool *carried, bool *s
 static ng_status train_parts(ng_aggregate *a, const ng_dataset *ds, const ng_train_config *cfg,
                              ng_error *err)
 {
-    train_span(a, ds);
+    a->train_duration_ns = ng_dataset_span_ns(ds, &a->train_start_ns);
     bool *carried = calloc(ds->n_flows, sizeof *carried);
     bool *skip = calloc(ds->n_flows, sizeof *skip);
     ng_dataset arr = {0};

@@ -160,6 +160,20 @@ ng_status ng_dataset_load(ng_dataset *ds, const char *const *paths, size_t n,
     return st;
 }
 
+int64_t ng_dataset_span_ns(const ng_dataset *ds, int64_t *start_ns)
+{
+    int64_t first = INT64_MAX, last = INT64_MIN;
+    for (size_t i = 0; i < ds->n_flows; i++) {
+        if (ds->flows[i].start_ns < first)
+            first = ds->flows[i].start_ns;
+        if (ds->flows[i].last_ns > last)
+            last = ds->flows[i].last_ns;
+    }
+    if (start_ns)
+        *start_ns = ds->n_flows ? first : 0;
+    return last > first ? ng_ts_gap(last, first) : 0;
+}
+
 void ng_dataset_free(ng_dataset *ds)
 {
     free(ds->packets);

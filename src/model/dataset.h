@@ -53,6 +53,10 @@ ng_status ng_dataset_from_rows(ng_dataset *ds, const ng_packet_row *packets, siz
 
 void ng_dataset_free(ng_dataset *ds);
 
+/* From the first flow's start to the last packet of any flow, ns (0 without flows or
+ * when they all start and end at once); *start_ns gets the first start (may be NULL). */
+int64_t ng_dataset_span_ns(const ng_dataset *ds, int64_t *start_ns);
+
 /* Packets of flow i and their count. */
 static inline const ng_packet_row *ng_dataset_flow_packets(const ng_dataset *ds, size_t i,
                                                            size_t *count)
