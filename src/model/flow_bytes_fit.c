@@ -122,6 +122,34 @@ static void fit_last_segments(ng_packet_proposal *p, const uint8_t *free_size, u
     }
 }
 
+/* What is still left goes to the last data segments of small vocabulary sizes, each
+ * within a factor max_factor of its drawn size: in a flow whose data is all exact sizes
+ * (a DNS query and its response) these are the content, and the vocabulary's most
+ * frequent response (122 bytes on the PcapPlusPlus example capture) was every
+ * response's size: bytes per flow KS 0.21 there, 0.14 with these fitted (see the
+ * header). */
+static void fit_small_segments(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
+                               const ng_frame_estimate *e, uint64_t target_bytes,
+                               double max_factor)
+{
+    int64_t gap = (int64_t)target_bytes - (int64_t)ng_frame_estimate_bytes(e, p, n);
+    uint32_t moved = 0;
+    for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS;) {
+        if (!gap_left(gap, target_bytes))
+            break;
+        int64_t size = p[i].payload_len;
+        if (free_size[i] || size == 0 || size >= NG_BYTES_FIT_SEGMENT_MIN)
+            continue;
+        int64_t lo = (int64_t)ceil((double)size / max_factor);
+        int64_t hi = (int64_t)fmin((double)size * max_factor, (double)e->room);
+        int64_t v = size + gap;
+        v = v < lo ? lo : v > hi ? hi : v;
+        gap -= v - size;
+        p[i].payload_len = (uint32_t)v;
+        moved++;
+    }
+}
+
 static void fit_free_sizes(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
                            const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
 {
@@ -144,4 +172,5 @@ void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t
 {
     fit_free_sizes(p, free_size, n, e, target_bytes, max_factor);
     fit_last_segments(p, free_size, n, e, target_bytes);
+    fit_small_segments(p, free_size, n, e, target_bytes, max_factor);
 }

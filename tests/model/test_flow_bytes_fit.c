@@ -1,5 +1,6 @@
 /* test_flow_bytes_fit.c — a drawn flow's free payload sizes scaled toward its planned
- * bytes, and the rest given to its last data segments. */
+ * bytes, and the rest given to its last large data segments, then to its last small
+ * ones. */
 #include "test_util.h"
 
 #include "model/flow_bytes_fit.h"
@@ -61,9 +62,10 @@ static void test_fit_bounds(void **state)
     assert_int_equal(q[0].payload_len, 1);
 }
 
-/* Nothing free and no data segment (vocabulary sizes below NG_BYTES_FIT_SEGMENT_MIN:
- * protocol messages), or already on plan: nothing moves. */
-static void test_fit_leaves_fixed_flows(void **state)
+/* Only exact sizes below NG_BYTES_FIT_SEGMENT_MIN (a DNS query and its response): the
+ * last of them take the gap, each within max_factor of its size; a flow within 2% of its
+ * plan stays as drawn. */
+static void test_fit_small_segments(void **state)
 {
     (void)state;
     ng_flow_plan plan = tcp_plan(5000);
@@ -72,11 +74,20 @@ static void test_fit_leaves_fixed_flows(void **state)
     ng_packet_proposal p[2] = {{.payload_len = 100}, {.payload_len = 150}};
     uint8_t none[2] = {0, 0};
     ng_flow_bytes_fit(p, none, 2, &e, plan.target_bytes, 4.0);
-    assert_int_equal(p[0].payload_len, 100);
-    assert_int_equal(p[1].payload_len, 150);
+    assert_int_equal(p[0].payload_len, 400);
+    assert_int_equal(p[1].payload_len, 600);
     ng_packet_proposal q[2] = {{.payload_len = 100}, {.payload_len = 1024}};
     ng_flow_bytes_fit(q, none, 2, &e, 2 * 54 + 100 + 1024 + 20, 4.0); /* within 2% */
+    assert_int_equal(q[0].payload_len, 100);
     assert_int_equal(q[1].payload_len, 1024);
+
+    ng_flow_plan dns = {.ip_proto = 17, .ip_version = 4, .target_bytes = 184};
+    ng_frame_estimate_of_plan(&dns, &e);
+    ng_packet_proposal d[2] = {{.payload_len = 37}, {.payload_len = 122, .direction = 1}};
+    ng_flow_bytes_fit(d, none, 2, &e, dns.target_bytes, 4.0);
+    assert_int_equal(d[0].payload_len, 37);
+    assert_int_equal(d[1].payload_len, 63);
+    assert_int_equal(ng_frame_estimate_bytes(&e, d, 2), 184);
 }
 
 /* SMTP: commands of 24 and 6 bytes around a 1024-byte body where the plan has 449. The
@@ -120,7 +131,7 @@ int main(void)
         cmocka_unit_test(test_estimate),
         cmocka_unit_test(test_fit_reaches_plan),
         cmocka_unit_test(test_fit_bounds),
-        cmocka_unit_test(test_fit_leaves_fixed_flows),
+        cmocka_unit_test(test_fit_small_segments),
         cmocka_unit_test(test_fit_last_segments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
