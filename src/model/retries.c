@@ -1,5 +1,5 @@
 /* retries.c — finding a client's retries of a refused connection, learning their chains
- * and gaps, drawing them (retries.h). */
+ * and idle times, drawing them (retries.h). */
 #include "model/retries.h"
 
 #include <stdlib.h>
@@ -133,28 +133,28 @@ static ng_status count_chains(ng_retries *r, const ng_flow *flows, size_t n, con
     return NG_OK;
 }
 
-/* Gaps between consecutive attempts of every chain: a retry's start minus the start of
- * the latest attempt on its tuple before it. */
-static ng_status learn_gaps(ng_retries *r, const ng_flow *flows, size_t n, const bool *skip,
+/* Idle times between consecutive attempts of every chain: a retry's start minus the last
+ * packet of the attempt before it on its tuple. */
+static ng_status learn_idle(ng_retries *r, const ng_flow *flows, size_t n, const bool *skip,
                             const bool *is_retry, ng_error *err)
 {
     size_t in_order;
     const ng_flow **order = tuple_order(flows, n, skip, &in_order);
-    double *gaps = malloc((r->flows ? r->flows : 1) * sizeof *gaps);
-    if (!order || !gaps) {
+    double *idle = malloc((r->flows ? r->flows : 1) * sizeof *idle);
+    if (!order || !idle) {
         free(order);
-        free(gaps);
+        free(idle);
         return ng_fail(err, NG_ENOMEM, "retries: out of memory");
     }
     size_t m = 0;
     for (size_t k = 1; k < in_order && m < r->flows; k++)
         if (is_retry[order[k] - flows])
-            gaps[m++] = (double)ng_ts_gap(order[k]->start_ns, order[k - 1]->start_ns) * 1e-9;
-    ng_sort_doubles(gaps, m);
-    for (size_t q = 0; q < NG_RETRY_GAP_QUANTILES; q++)
-        r->gap_s[q] = ng_quantile_sorted(gaps, m, (double)q / (NG_RETRY_GAP_QUANTILES - 1));
+            idle[m++] = (double)ng_ts_gap(order[k]->start_ns, order[k - 1]->last_ns) * 1e-9;
+    ng_sort_doubles(idle, m);
+    for (size_t q = 0; q < NG_RETRY_IDLE_QUANTILES; q++)
+        r->idle_s[q] = ng_quantile_sorted(idle, m, (double)q / (NG_RETRY_IDLE_QUANTILES - 1));
     free(order);
-    free(gaps);
+    free(idle);
     return NG_OK;
 }
 
@@ -173,7 +173,7 @@ ng_status ng_retries_train(ng_retries *r, const ng_flow *flows, size_t n, const 
     if (!st && r->flows)
         st = count_chains(r, flows, n, skip, is_retry, chain_len, err);
     if (!st && r->flows)
-        st = learn_gaps(r, flows, n, skip, is_retry, err);
+        st = learn_idle(r, flows, n, skip, is_retry, err);
     free(is_retry);
     free(chain_len);
     if (st)
@@ -207,16 +207,16 @@ uint32_t ng_retries_draw_chain(const ng_retries *r, uint8_t cls, ng_rng *rng)
     return pick < c->n_chains ? c->chains[pick] : 0;
 }
 
-int64_t ng_retries_draw_gap_ns(const ng_retries *r, ng_rng *rng)
+int64_t ng_retries_draw_idle_ns(const ng_retries *r, ng_rng *rng)
 {
-    double at = ng_rng_uniform(rng) * (NG_RETRY_GAP_QUANTILES - 1);
+    double at = ng_rng_uniform(rng) * (NG_RETRY_IDLE_QUANTILES - 1);
     size_t q = (size_t)at;
-    if (q >= NG_RETRY_GAP_QUANTILES - 1)
-        q = NG_RETRY_GAP_QUANTILES - 2;
+    if (q >= NG_RETRY_IDLE_QUANTILES - 1)
+        q = NG_RETRY_IDLE_QUANTILES - 2;
     double frac = at - (double)q;
-    double gap_s = r->gap_s[q] + frac * (r->gap_s[q + 1] - r->gap_s[q]);
-    int64_t ns = (int64_t)(gap_s * 1e9);
-    return ns > 0 ? ns : 1;
+    double idle_s = r->idle_s[q] + frac * (r->idle_s[q + 1] - r->idle_s[q]);
+    int64_t ns = (int64_t)(idle_s * 1e9);
+    return ns > NG_RETRY_MIN_IDLE_NS ? ns : NG_RETRY_MIN_IDLE_NS;
 }
 
 /* ---- JSON ---- */
@@ -234,30 +234,30 @@ json_t *ng_retries_to_json(const ng_retries *r)
 {
     if (r->flows == 0)
         return NULL;
-    json_t *gaps = json_array(), *classes = json_array();
-    for (size_t q = 0; q < NG_RETRY_GAP_QUANTILES; q++)
-        json_array_append_new(gaps, json_real(r->gap_s[q]));
+    json_t *idle = json_array(), *classes = json_array();
+    for (size_t q = 0; q < NG_RETRY_IDLE_QUANTILES; q++)
+        json_array_append_new(idle, json_real(r->idle_s[q]));
     for (uint8_t c = 0; c < NG_APP_COUNT; c++)
         if (r->cls[c].n_chains)
             json_array_append_new(classes, class_json(&r->cls[c], c));
-    return json_pack("{s:I, s:o, s:o}", "flows", (json_int_t)r->flows, "gaps_s", gaps, "classes",
+    return json_pack("{s:I, s:o, s:o}", "flows", (json_int_t)r->flows, "idle_s", idle, "classes",
                      classes);
 }
 
-static void read_gaps(ng_json_reader *rd, const json_t *json, ng_retries *r)
+static void read_idle(ng_json_reader *rd, const json_t *json, ng_retries *r)
 {
-    const json_t *gaps = ng_json_read_array(rd, json, "gaps_s");
-    if (!rd->st && json_array_size(gaps) != NG_RETRY_GAP_QUANTILES)
-        ng_json_reader_fail(rd, "'gaps_s' must hold %d numbers", NG_RETRY_GAP_QUANTILES);
-    for (size_t q = 0; q < NG_RETRY_GAP_QUANTILES && !rd->st; q++) {
-        const json_t *v = json_array_get(gaps, q);
+    const json_t *idle = ng_json_read_array(rd, json, "idle_s");
+    if (!rd->st && json_array_size(idle) != NG_RETRY_IDLE_QUANTILES)
+        ng_json_reader_fail(rd, "'idle_s' must hold %d numbers", NG_RETRY_IDLE_QUANTILES);
+    for (size_t q = 0; q < NG_RETRY_IDLE_QUANTILES && !rd->st; q++) {
+        const json_t *v = json_array_get(idle, q);
         double x = json_number_value(v);
         if (!json_is_number(v) || !(x >= 0 && x <= NG_RETRY_MAX_GAP_NS * 1e-9) ||
-            (q && x < r->gap_s[q - 1]))
-            ng_json_reader_fail(rd, "'gaps_s[%zu]' must be a number of seconds in [0, %g], "
+            (q && x < r->idle_s[q - 1]))
+            ng_json_reader_fail(rd, "'idle_s[%zu]' must be a number of seconds in [0, %g], "
                                     "not below the one before",
                                 q, NG_RETRY_MAX_GAP_NS * 1e-9);
-        r->gap_s[q] = x;
+        r->idle_s[q] = x;
     }
 }
 
@@ -299,7 +299,7 @@ ng_status ng_retries_from_json(ng_retries *r, const json_t *json, const char *wh
     ng_json_reader rd;
     ng_json_reader_init(&rd, err, "%s.retries", where);
     r->flows = (uint64_t)ng_json_read_int(&rd, json, "flows", 1, INT64_MAX);
-    read_gaps(&rd, json, r);
+    read_idle(&rd, json, r);
     const json_t *classes = ng_json_read_array(&rd, json, "classes");
     if (!rd.st && json_array_size(classes) == 0)
         ng_json_reader_fail(&rd, "'classes' must name at least one class");

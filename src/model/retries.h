@@ -16,15 +16,19 @@
  * starting after that one's last packet and within NG_RETRY_MAX_GAP_NS of its start. A
  * *chain* is a first refused attempt and its retries. Training keeps, per application
  * class, how many first refused attempts there were and the number of retries of each
- * chain that had some, and the gaps between the starts of consecutive attempts (17
- * quantiles, all classes). The retries are left out of the arrivals, shapes and
- * endpoint tallies (aggregate_level.c); generation draws, for each refused attempt the
- * timeline plans, a chain length from its class (a uniform pick over the class's first
- * refused attempts), and plans that many copies of it at drawn gaps, flagged `retry` so
- * synth keeps their tuple (flow_plan.h).
+ * chain that had some, and the idle time from an attempt's last packet to the next
+ * one's first (17 quantiles, all classes). The retries are left out of the arrivals,
+ * shapes and endpoint tallies (aggregate_level.c); generation draws, for each refused
+ * attempt the timeline plans, a chain length from its class (a uniform pick over the
+ * class's first refused attempts), and plans that many copies of it, each starting a
+ * drawn idle time after the planned end of the one before (at least
+ * NG_RETRY_MIN_IDLE_NS: synth may end a flow a little after its plan), flagged `retry`
+ * so synth keeps their tuple (flow_plan.h). Drawing start-to-start gaps instead let a
+ * long attempt (gnutella's and an SMB capture's last many seconds) still be open when
+ * its retry began on the same tuple: invalid TCP.
  *
  * JSON (header "aggregate", key "retries", absent when training saw no retry, so older
- * models load as "no retries"): {"flows": retries, "gaps_s": [NG_RETRY_GAP_QUANTILES],
+ * models load as "no retries"): {"flows": retries, "idle_s": [NG_RETRY_IDLE_QUANTILES],
  * "classes": [{"class", "refused", "chains": [retries of each chain]}]}. */
 #ifndef NG_MODEL_RETRIES_H
 #define NG_MODEL_RETRIES_H
@@ -42,7 +46,8 @@
 
 #define NG_RETRY_MAX_PACKETS 3
 #define NG_RETRY_MAX_GAP_NS 60000000000LL /* 60 s between the starts of two attempts */
-#define NG_RETRY_GAP_QUANTILES 17
+#define NG_RETRY_IDLE_QUANTILES 17
+#define NG_RETRY_MIN_IDLE_NS 1000000LL /* 1 ms */
 
 typedef struct ng_retry_class {
     uint64_t refused;   /* first refused attempts (chains of any length, 0 included) */
@@ -52,7 +57,7 @@ typedef struct ng_retry_class {
 
 typedef struct ng_retries {
     ng_retry_class cls[NG_APP_COUNT];
-    double gap_s[NG_RETRY_GAP_QUANTILES]; /* quantiles of the gaps between attempts */
+    double idle_s[NG_RETRY_IDLE_QUANTILES]; /* quantiles of the idle time between attempts */
     uint64_t flows;     /* retries seen in training; 0: the model has none */
 } ng_retries;
 
@@ -77,8 +82,9 @@ uint64_t ng_retries_class_flows(const ng_retries *r, uint8_t cls);
 
 /* Retries after a refused attempt of class cls (0 for a class without chains). */
 uint32_t ng_retries_draw_chain(const ng_retries *r, uint8_t cls, ng_rng *rng);
-/* The gap from one attempt's start to the next, ns (> 0). */
-int64_t ng_retries_draw_gap_ns(const ng_retries *r, ng_rng *rng);
+/* The idle time from one attempt's last packet to the next one's first, ns (at least
+ * NG_RETRY_MIN_IDLE_NS). */
+int64_t ng_retries_draw_idle_ns(const ng_retries *r, ng_rng *rng);
 
 /* NULL when the model has no retries. */
 json_t *ng_retries_to_json(const ng_retries *r);

@@ -3,7 +3,8 @@
  * Three sources, merged by start time: the carried streams (carried.h), planned once at
  * the start at their fractions of the window; the arrivals; and the retries of refused
  * arrivals (retries.h), pending as chains (a copy of the refused plan, the retries left)
- * that each draw their next start when one is emitted. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
+ * that each draw their next start — an idle time after the planned end of the attempt
+ * before — when one is emitted. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
  * the last `order` tokens, advances the clock by a gap from that component (divided
  * by rate_scale), and — unless the class is filtered out, in which case time still
  * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
@@ -35,7 +36,7 @@ struct ng_timeline {
     size_t n_carried, next_carried;
     struct pending_chain { ng_flow_plan next; uint32_t left; } *chains; /* retries due */
     size_t n_chains;
-    ng_rng retry_rng;     /* chain lengths and gaps: the other draws stay as without */
+    ng_rng retry_rng;     /* chain lengths, idle times: the other draws stay as without */
 };
 
 /* Chains pending at once; a refused attempt beyond them gets no retries. */
@@ -267,12 +268,14 @@ static bool in_window(const ng_timeline *t, int64_t start_ns)
     return t->opt.duration_ns <= 0 || ng_ts_gap(start_ns, t->opt.start_ns) < t->opt.duration_ns;
 }
 
-/* Move chain i's next retry a drawn gap on; the chain ends when none is left or the next
- * would start past the window. */
+/* Chain i's next retry starts a drawn idle time after the planned end of the attempt
+ * before it; the chain ends when none is left or the next would start past the window. */
 static void schedule_retry(ng_timeline *t, size_t i)
 {
     struct pending_chain *c = &t->chains[i];
-    int64_t gap = ng_retries_draw_gap_ns(&t->a->retries, &t->retry_rng);
+    int64_t idle = ng_retries_draw_idle_ns(&t->a->retries, &t->retry_rng);
+    int64_t duration = c->next.target_duration_ns > 0 ? c->next.target_duration_ns : 0;
+    int64_t gap = duration <= INT64_MAX - idle ? duration + idle : INT64_MAX;
     bool fits = c->left > 0 && c->next.start_ns <= INT64_MAX - gap &&
                 in_window(t, c->next.start_ns + gap);
     if (fits) {

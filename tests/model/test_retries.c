@@ -1,12 +1,12 @@
 /* test_retries.c — a client's retries of a refused connection (model/retries.h): on
  * hand-made flows, exactly the refused attempts on one tuple, in time, soon after each
  * other are retries (not a late one, not a connection with data, not a skipped flow);
- * chain lengths are drawn with their training frequencies and gaps inside the trained
- * ones; the JSON round-trips and damaged JSON is refused naming the key. On DARPA 1999
+ * chain lengths are drawn with their training frequencies and idle times inside the
+ * trained ones; the JSON round-trips and damaged JSON is refused naming the key. On DARPA 1999
  * Thursday (one client retries HTTP 79 times from one port, three others 11, 3 and 2
  * times): training finds the 95 retries, and timelines over the capture's duration have
  * about the real number of tuples (319, where plans drawn as arrivals gave one per flow),
- * every retry on the tuple of the refused plan before it. */
+ * every retry on the tuple of the refused plan before it and after its planned end. */
 #include "test_util.h"
 
 #include <string.h>
@@ -91,8 +91,9 @@ static ng_retries trained(void)
 }
 
 /* First refused attempts of HTTP: [3] (3 retries), [4], [6] (1 retry): a chain of 3 a
- * third of the time, of 1 a third, none a third; gaps 0.5 s (3 of them) and 1 s. */
-static void test_chains_and_gaps_drawn_as_trained(void **state)
+ * third of the time, of 1 a third, none a third; idle times 0.498 s (3 of them: 0.5 s
+ * start to start, 2 ms attempts) and 0.998 s. */
+static void test_chains_and_idle_drawn_as_trained(void **state)
 {
     (void)state;
     ng_retries r = trained();
@@ -111,14 +112,14 @@ static void test_chains_and_gaps_drawn_as_trained(void **state)
     for (int len = 0; len < 4; len += len ? 2 : 1)
         assert_true(count[len] > 9500 && count[len] < 10500);
     assert_int_equal(ng_retries_draw_chain(&r, NG_APP_DNS, &rng), 0);
-    size_t at_half = 0;
+    size_t at_short = 0;
     for (int i = 0; i < 10000; i++) {
-        int64_t gap = ng_retries_draw_gap_ns(&r, &rng);
-        assert_true(gap >= SEC / 2 && gap <= SEC);
-        at_half += gap == SEC / 2;
+        int64_t idle = ng_retries_draw_idle_ns(&r, &rng);
+        assert_true(idle >= SEC / 2 - 2000000 && idle <= SEC - 2000000);
+        at_short += idle == SEC / 2 - 2000000;
     }
-    print_message("gaps at 0.5 s: %zu of 10000 (3 of the 4 trained gaps)\n", at_half);
-    assert_true(at_half > 6000);
+    print_message("idle 0.498 s: %zu of 10000 (3 of the 4 trained)\n", at_short);
+    assert_true(at_short > 6000);
     ng_retries_free(&r);
 }
 
@@ -132,7 +133,7 @@ static void test_json_round_trip_and_damage(void **state)
     assert_int_equal(ng_retries_from_json(&back, j, "m.ngm: header 'aggregate'", &err), NG_OK);
     assert_int_equal(back.flows, r.flows);
     assert_int_equal(back.cls[NG_APP_HTTP].refused, 3);
-    assert_memory_equal(back.gap_s, r.gap_s, sizeof r.gap_s);
+    assert_memory_equal(back.idle_s, r.idle_s, sizeof r.idle_s);
     ng_retries_free(&back);
 
     json_t *cls = json_array_get(json_object_get(j, "classes"), 0);
@@ -141,9 +142,9 @@ static void test_json_round_trip_and_damage(void **state)
     assert_non_null(strstr(err.msg, "m.ngm.retries.classes[0]"));
     assert_non_null(strstr(err.msg, "chains"));
     json_object_set_new(cls, "refused", json_integer(3));
-    json_array_set_new(json_object_get(j, "gaps_s"), 3, json_real(0.1)); /* decreasing */
+    json_array_set_new(json_object_get(j, "idle_s"), 3, json_real(0.1)); /* decreasing */
     assert_int_equal(ng_retries_from_json(&back, j, "m.ngm", &err), NG_EFORMAT);
-    assert_non_null(strstr(err.msg, "gaps_s[3]"));
+    assert_non_null(strstr(err.msg, "idle_s[3]"));
     json_decref(j);
 
     assert_int_equal(ng_retries_from_json(&back, NULL, "m.ngm", &err), NG_OK);
@@ -168,7 +169,8 @@ static size_t distinct_tuples(const ng_flow_plan *p, size_t n)
     return distinct;
 }
 
-/* A retry's tuple is that of the latest refused plan before it. */
+/* A retry's tuple is that of the latest refused plan before it, and it starts after
+ * that one's planned end. */
 static void check_retry_tuples(const ng_flow_plan *p, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -182,16 +184,15 @@ static void check_retry_tuples(const ng_flow_plan *p, size_t n)
         assert_true(j < i);
         assert_int_equal(p[j].server_port, p[i].server_port);
         assert_true(ng_retry_refused_plan(&p[j]));
-        assert_true(p[i].start_ns > p[j].start_ns);
+        assert_true(p[i].start_ns >= p[j].start_ns + p[j].target_duration_ns + NG_RETRY_MIN_IDLE_NS);
     }
 }
 
-static void test_darpa_thursday_retries_share_a_tuple(void **state)
+/* Train the aggregate level on a capture, walk 10 timelines over its duration and check
+ * every retry; *tuples and *retries get the mean per timeline. */
+static void walk_timelines(const char *path, uint64_t *trained_retries, double *tuples,
+                           double *retries)
 {
-    (void)state;
-    const char *path = ng_test_shared("darpa99/week1-thursday.pcap");
-    if (!path)
-        skip();
     ng_dataset ds;
     ng_error err;
     if (ng_dataset_load(&ds, &path, 1, NULL, &err))
@@ -202,44 +203,69 @@ static void test_darpa_thursday_retries_share_a_tuple(void **state)
     if (ng_aggregate_train(&ds, &cfg, &a, &err))
         fail_msg("%s", err.msg);
     json_t *sum = ng_aggregate_summary(a);
-    assert_int_equal(json_integer_value(json_object_get(sum, "retries")), 95);
+    *trained_retries = (uint64_t)json_integer_value(json_object_get(sum, "retries"));
     json_decref(sum);
     ng_timeline_options o;
     memset(&o, 0, sizeof o);
     o.start_ns = ng_aggregate_train_start_ns(a);
     o.duration_ns = ng_aggregate_train_duration_ns(a);
     o.rate_scale = 1.0;
-    size_t tuples = 0, tcp_plans = 0, retries = 0;
+    size_t all_tuples = 0, all_retries = 0;
     for (o.seed = 1; o.seed <= 10; o.seed++) {
         ng_timeline *t;
         assert_int_equal(ng_timeline_new(a, &o, &t, &err), NG_OK);
-        ng_flow_plan *plans = malloc(4096 * sizeof *plans);
+        ng_flow_plan *plans = malloc(8192 * sizeof *plans);
         size_t n = 0;
-        while (n < 4096 && ng_timeline_next(t, &plans[n]))
+        while (n < 8192 && ng_timeline_next(t, &plans[n]))
             if (plans[n].ip_proto == 6)
-                retries += plans[n].retry, n++;
-        tcp_plans += n;
-        tuples += distinct_tuples(plans, n);
+                all_retries += plans[n].retry, n++;
+        all_tuples += distinct_tuples(plans, n);
         check_retry_tuples(plans, n);
         free(plans);
         ng_timeline_free(t);
     }
-    print_message("Thursday, 10 timelines: %.1f TCP plans, %.1f tuples, %.1f retries a "
-                  "timeline (real: 414 connections, 319 tuples, 95 retries)\n",
-                  tcp_plans / 10.0, tuples / 10.0, retries / 10.0);
-    assert_true(tuples / 10.0 > 319 * 0.85 && tuples / 10.0 < 319 * 1.15);
-    assert_true(retries > 10 * 20);
+    *tuples = all_tuples / 10.0;
+    *retries = all_retries / 10.0;
     ng_aggregate_free(a);
     ng_dataset_free(&ds);
+}
+
+static void test_darpa_thursday_retries_share_a_tuple(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(path, "darpa99/week1-thursday.pcap");
+    uint64_t trained;
+    double tuples, retries;
+    walk_timelines(path, &trained, &tuples, &retries);
+    print_message("Thursday: %.1f TCP tuples, %.1f retries a timeline (real: 319 tuples of 414 "
+                  "connections, 95 retries)\n", tuples, retries);
+    assert_int_equal(trained, 95);
+    assert_true(tuples > 319 * 0.85 && tuples < 319 * 1.15);
+    assert_true(retries > 20);
+}
+
+/* Gnutella's refused attempts last up to seconds; a retry drawn start to start began
+ * while the attempt before it was still open on the same tuple. */
+static void test_gnutella_retries_after_the_attempt(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(path, "captures/k06-p2p__ndpi__gnutella.pcap");
+    uint64_t trained;
+    double tuples, retries;
+    walk_timelines(path, &trained, &tuples, &retries);
+    print_message("gnutella: %llu retries trained, %.1f a timeline\n",
+                  (unsigned long long)trained, retries);
+    assert_true(trained > 0 && retries > 0);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mark_finds_exactly_the_retries),
-        cmocka_unit_test(test_chains_and_gaps_drawn_as_trained),
+        cmocka_unit_test(test_chains_and_idle_drawn_as_trained),
         cmocka_unit_test(test_json_round_trip_and_damage),
         cmocka_unit_test(test_darpa_thursday_retries_share_a_tuple),
+        cmocka_unit_test(test_gnutella_retries_after_the_attempt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
