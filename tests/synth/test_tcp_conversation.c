@@ -275,12 +275,15 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
     /* With the SYN unseen, either side may also reset the attempt before any SYN/ACK. */
     CHECK(fc->count > 0 || !fc->handshake || (syn && d == (fc->synack_start ? 1 : 0)) ||
           (fc->synack_start && rst), "handshake flow does not open with its SYN (or SYN/ACK)");
-    if (syn && !check_syn(fc, d, p, why))
+    /* A SYN (SYN/ACK) sent again before the peer acknowledged it: a retransmission. */
+    bool syn_again = syn && me->sent && me->known && p->seq + 1 == me->next &&
+                     me->acked != me->next;
+    if (syn && !syn_again && !check_syn(fc, d, p, why))
         return false;
     if (!syn)
         CHECK(ack || (rst && !peer->sent && fc->handshake), "ACK missing");
     bool reset_of_syn = rst && !me->sent && fc->handshake && p->seq == 0;
-    if (me->known && !reset_of_syn)
+    if (me->known && !reset_of_syn && !syn_again)
         CHECK(p->seq == me->next, "side %d seq %u, expected %u", d, p->seq, me->next);
     else if (!me->known)
         CHECK(!fc->handshake || syn || reset_of_syn || (fc->synack_start && d == 0),
@@ -294,7 +297,7 @@ static bool check_segment(flow_check *fc, const ng_packet *p, char *why)
     CHECK(!(rst && p->payload_len), "payload on RST");
     CHECK(p->payload_len || syn || fin || rst || !me->sent || p->ack != me->last_ack,
           "duplicate ACK from side %d", d);
-    if (!reset_of_syn) {
+    if (!reset_of_syn && !syn_again) {
         me->next = (me->known ? me->next : p->seq) + p->payload_len + syn + fin;
         me->known = true;
     }
@@ -357,7 +360,8 @@ static char *tshark_complaints(const char *pcap)
         "tshark -r '%s' -o ip.check_checksum:TRUE -o tcp.check_checksum:TRUE "
         "-o udp.check_checksum:TRUE -Y '_ws.malformed || _ws.expert.severity >= 8388608 || "
         "(_ws.expert.severity >= 6291456 && !tcp.flags.reset) || "
-        "(tcp.analysis.flags && !tcp.analysis.window_update) || tcp.checksum.status == 0 || "
+        "(tcp.analysis.flags && !tcp.analysis.window_update && "
+        "!(tcp.analysis.retransmission && tcp.flags.syn)) || tcp.checksum.status == 0 || "
         "ip.checksum.status == 0 || udp.checksum.status == 0' > '%s' 2>/dev/null", pcap, out);
     if (rc != 0)
         return NULL;

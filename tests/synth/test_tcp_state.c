@@ -240,6 +240,35 @@ static void test_synack_start_and_rst_end(void **state)
     assert_int_equal(r.fixes.n[NG_TCP_FIX_HANDSHAKE_INSERTED], 1);
 }
 
+/* A peer that never answers: the client's SYN proposed three times goes out three times
+ * on its initial sequence number, nothing inserted; a SYN/ACK proposed again is one
+ * too, and the handshake then completes as usual. */
+static void test_handshake_retransmissions(void **state)
+{
+    (void)state;
+    run r;
+    start(&r, true);
+    assert_int_equal(step(&r, 0, NG_TCP_CLIENT, NG_TCP_SYN, 0), 1);
+    uint32_t isn_c = r.seg[0].tcp.seq;
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(step(&r, i * 1000 * MS, NG_TCP_CLIENT, NG_TCP_SYN, 0), 1);
+        assert_int_equal(r.seg[0].tcp.flags, NG_TCP_SYN);
+        assert_int_equal(r.seg[0].tcp.seq, isn_c);
+        assert_false(r.seg[0].inserted);
+    }
+    assert_int_equal(ng_tcp_fixes_total(&r.fixes), 0);
+    assert_int_equal(step(&r, 3000 * MS, NG_TCP_SERVER, NG_TCP_SYN | NG_TCP_ACK, 0), 1);
+    uint32_t isn_s = r.seg[0].tcp.seq;
+    assert_int_equal(r.seg[0].tcp.ack, isn_c + 1);
+    assert_int_equal(step(&r, 4000 * MS, NG_TCP_SERVER, NG_TCP_SYN | NG_TCP_ACK, 0), 1);
+    assert_int_equal(r.seg[0].tcp.seq, isn_s);
+    assert_int_equal(r.seg[0].tcp.ack, isn_c + 1);
+    assert_int_equal(step(&r, 4001 * MS, NG_TCP_CLIENT, NG_TCP_ACK, 0), 1);
+    assert_int_equal(r.seg[0].tcp.seq, isn_c + 1);
+    assert_int_equal(r.seg[0].tcp.ack, isn_s + 1);
+    assert_int_equal(ng_tcp_fixes_total(&r.fixes), 0);
+}
+
 static void test_config_check(void **state)
 {
     (void)state;
@@ -268,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_same_seed_same_flow_and_streams_independent),
         cmocka_unit_test(test_finish_completes_the_handshake),
         cmocka_unit_test(test_synack_start_and_rst_end),
+        cmocka_unit_test(test_handshake_retransmissions),
         cmocka_unit_test(test_config_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
