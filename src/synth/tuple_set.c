@@ -58,16 +58,26 @@ static void next_generation(ng_tuple_set *t)
     t->recent.count = 0;
 }
 
+/* One endpoint of the key: family, address, port (19 bytes). */
+static void put_endpoint(uint8_t *k, const ng_addr *a, uint16_t port)
+{
+    k[0] = a->family;
+    memcpy(k + 1, a->bytes, 16);
+    k[17] = (uint8_t)(port >> 8), k[18] = (uint8_t)port;
+}
+
+/* The connection's hash whichever side is called the client: a flow split by the idle
+ * timeout comes back mid-stream with its first packet, often the server's, and so with
+ * the roles the other way round (DARPA Thursday, `--follow`: an IRC session's second
+ * half got the first half's 5-tuple and a new sequence space). */
 static uint64_t tuple_hash(const ng_addr *c, uint16_t cport, const ng_addr *s, uint16_t sport)
 {
-    uint8_t key[2 * 17 + 4];
-    memset(key, 0, sizeof key);
-    key[0] = c->family;
-    memcpy(key + 1, c->bytes, 16);
-    key[17] = s->family;
-    memcpy(key + 18, s->bytes, 16);
-    key[34] = (uint8_t)(cport >> 8), key[35] = (uint8_t)cport;
-    key[36] = (uint8_t)(sport >> 8), key[37] = (uint8_t)sport;
+    uint8_t a[19], b[19], key[38];
+    put_endpoint(a, c, cport);
+    put_endpoint(b, s, sport);
+    bool swap = memcmp(a, b, sizeof a) > 0;
+    memcpy(key, swap ? b : a, sizeof a);
+    memcpy(key + sizeof a, swap ? a : b, sizeof b);
     return ng_hash_bytes(key, sizeof key);
 }
 

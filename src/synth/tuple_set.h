@@ -1,7 +1,8 @@
 /* tuple_set.h — the TCP connections (address/port 4-tuples) a run has already used.
  *
- * Two TCP flows on one 4-tuple look like one connection to any checker that keys flows
- * by tuple (report/capture_summary.h has no timeout): the second flow's new sequence
+ * A tuple is the unordered pair of endpoints: (a, pa, b, pb) and (b, pb, a, pa) are the
+ * same connection. Two TCP flows on one 4-tuple look like one connection to any checker
+ * that keys flows by tuple (report/capture_summary.h has no timeout): the second flow's new sequence
  * numbers break seq/ack consistency, and overlapping ones interleave. The generator
  * therefore gives each TCP flow a tuple of its own: when the planned one was used
  * before (plans may reuse ports, and a followed capture can hold real port reuse), the

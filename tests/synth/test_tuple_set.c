@@ -2,7 +2,8 @@
  * a tuple stays taken for at least NG_TUPLE_SET_GENERATION later flows and is free
  * again after two generations; 5000 plans on one client/server pair get 5000 distinct
  * ports; memory stays bounded (two generations) over 300,000 flows; a retry of a
- * refused attempt finds the port that attempt's claim moved to. */
+ * refused attempt finds the port that attempt's claim moved to; a connection with its
+ * roles turned round is the same tuple. */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -93,6 +94,25 @@ static void test_memory_stays_bounded(void **state)
     ng_tuple_set_free(&t);
 }
 
+/* The same connection with the roles turned round (a session split by the idle timeout
+ * comes back mid-stream, its first packet the server's) is the same tuple: it moves. */
+static void test_roles_turned_round_are_one_tuple(void **state)
+{
+    (void)state;
+    ng_tuple_set t;
+    ng_tuple_set_init(&t);
+    ng_addr a = v4(172, 16, 113, 84), b = v4(192, 168, 1, 20);
+    uint16_t port_a = 2638, port_b = 6667;
+    bool moved;
+    ng_error err;
+    assert_int_equal(ng_tuple_set_claim(&t, &a, &port_a, &b, 6667, NULL, &moved, &err), NG_OK);
+    assert_false(moved);
+    assert_int_equal(ng_tuple_set_claim(&t, &b, &port_b, &a, 2638, NULL, &moved, &err), NG_OK);
+    assert_true(moved);
+    assert_int_not_equal(port_b, 6667);
+    ng_tuple_set_free(&t);
+}
+
 /* A refused attempt whose planned tuple was taken moved; its retries, planned on the same
  * tuple, follow it to the new port. A tuple that never moved keeps its port. */
 static void test_retry_follows_a_moved_attempt(void **state)
@@ -123,6 +143,7 @@ int main(void)
         cmocka_unit_test(test_one_pair_gets_distinct_ports),
         cmocka_unit_test(test_memory_stays_bounded),
         cmocka_unit_test(test_retry_follows_a_moved_attempt),
+        cmocka_unit_test(test_roles_turned_round_are_one_tuple),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
