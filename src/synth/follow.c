@@ -9,6 +9,7 @@
 
 #include "features/extract.h"
 #include "flow/flow.h"
+#include "model/retries.h"
 #include "synth/flows_csv_reader.h"
 
 #define ETH_MIN_FRAME 60u
@@ -21,6 +22,7 @@ typedef struct short_frames {
 
 typedef struct collector {
     ng_follow_plans *f;
+    ng_flow *flows; /* the real flows, as the plans (for retries.h) */
     size_t cap;
     short_frames *shorts; /* by flow id (ids count up from 0 in a capture) */
     size_t n_shorts;
@@ -89,11 +91,15 @@ static ng_status on_flow(void *user, const ng_flow *flow, ng_error *err)
     if (f->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 256;
         ng_flow_plan *p = realloc(f->plans, cap * sizeof *p);
-        if (!p)
+        if (p)
+            f->plans = p;
+        ng_flow *fl = p ? realloc(c->flows, cap * sizeof *fl) : NULL;
+        if (!fl)
             return ng_fail(err, NG_ENOMEM, "out of memory reading flows to follow");
-        f->plans = p;
+        c->flows = fl;
         c->cap = cap;
     }
+    c->flows[f->n] = *flow;
     ng_flow_plan *p = &f->plans[f->n++];
     plan_of_flow(flow, p);
     if (flow->id < c->n_shorts) {
@@ -101,6 +107,21 @@ static ng_status on_flow(void *user, const ng_flow *flow, ng_error *err)
         for (int d = 0; d < 2; d++)
             p->eth_min_frame[d] = s->unpadded[d] > s->padded[d] ? s->min_len[d] : 0;
     }
+    return NG_OK;
+}
+
+/* A client's retries of a refused connection keep its tuple (retries.h), as they did in
+ * the real capture: flagged, synth does not move them to ports of their own. */
+static ng_status mark_retries(ng_follow_plans *f, const ng_flow *flows, ng_error *err)
+{
+    bool *retry = malloc((f->n ? f->n : 1) * sizeof *retry);
+    if (!retry || ng_retries_mark(flows, f->n, NULL, retry, NULL) == (size_t)-1) {
+        free(retry);
+        return ng_fail(err, NG_ENOMEM, "out of memory reading flows to follow");
+    }
+    for (size_t i = 0; i < f->n; i++)
+        f->plans[i].retry = retry[i];
+    free(retry);
     return NG_OK;
 }
 
@@ -115,7 +136,7 @@ static int by_start(const void *a, const void *b)
 ng_status ng_follow_load(ng_follow_plans *f, const char *path, int64_t start_ns, ng_error *err)
 {
     memset(f, 0, sizeof *f);
-    collector c = {f, 0, NULL, 0};
+    collector c = {f, NULL, 0, NULL, 0};
     ng_status st;
     if (ng_flows_csv_detect(path)) {
         st = ng_flows_csv_read(path, on_flow, &c, err);
@@ -129,6 +150,9 @@ ng_status ng_follow_load(ng_follow_plans *f, const char *path, int64_t start_ns,
     free(c.shorts);
     if (st == NG_OK && f->n == 0)
         st = ng_fail(err, NG_EFORMAT, "--follow %s: the capture holds no flows", path);
+    if (st == NG_OK)
+        st = mark_retries(f, c.flows, err);
+    free(c.flows);
     if (st != NG_OK) {
         ng_follow_free(f);
         return st;

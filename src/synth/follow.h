@@ -5,9 +5,11 @@
  * real flow's start time, application class, protocol, endpoints (addresses, ports,
  * MACs), start and end kinds and its size (packets, bytes, duration) as the flow
  * level's targets. The synthetic traffic thus has the real period's dynamic (when flows
- * start, of which class, how big) while the flow level writes every packet. When
+ * start, of which class, how big) while the flow level writes every packet. A client's
+ * retries of a refused connection are flagged as such (model/retries.h) and keep the
+ * real tuple, as the real ones did. When
  * start_ns is not 0 the whole timeline is shifted so the first flow starts there.
- * Plans are held in memory (about 150 bytes per real flow). */
+ * Plans are held in memory (about 300 bytes per real flow while loading, 150 after). */
 #ifndef NG_SYNTH_FOLLOW_H
 #define NG_SYNTH_FOLLOW_H
 

@@ -300,6 +300,34 @@ static void test_mixed_traffic(void **state)
     check_tshark(pkt);
 }
 
+/* --follow DARPA Thursday: a client retries HTTP 79 times from one port (SYN, RST), and
+ * an IRC session split by the idle timeout comes back mid-stream with the roles turned
+ * round. The retries keep their tuple and the second half of the session gets a port
+ * of its own, so the generated capture has the real conversations (before: 95 retries
+ * on ports of their own, and the session's halves on one 5-tuple with two sequence
+ * spaces: seq/ack 99.97%). */
+static void test_follow_keeps_retries_and_split_sessions(void **state)
+{
+    (void)state;
+    NG_REQUIRE_SHARED(thursday, "darpa99/week1-thursday.pcap");
+    const char *out = ng_test_tmp("follow-thursday.pcap");
+    char opts[4200];
+    snprintf(opts, sizeof opts, "--follow %s --seed 1", thursday);
+    assert_int_equal(generate(out, opts), 0);
+    ng_capture_summary real, gen;
+    ng_error err;
+    assert_int_equal(ng_summary_read(&real, thursday, false, &err), NG_OK);
+    assert_int_equal(ng_summary_read(&gen, out, false, &err), NG_OK);
+    size_t tcp_real = ng_summary_tcp_flows(&real), tcp_gen = ng_summary_tcp_flows(&gen);
+    printf("  follow thursday: %zu TCP conversations (real %zu), seq/ack %llu/%llu\n", tcp_gen,
+           tcp_real,
+           (unsigned long long)gen.seqack.consistent, (unsigned long long)gen.seqack.checked);
+    assert_int_equal(gen.seqack.consistent, gen.seqack.checked);
+    assert_true(tcp_gen >= tcp_real - tcp_real / 50 && tcp_gen <= tcp_real + tcp_real / 50);
+    ng_summary_free(&real);
+    ng_summary_free(&gen);
+}
+
 /* ---- bad input ---- */
 
 static void expect_failure(const char *cmdline_fmt, const char *arg, const char *out,
@@ -382,6 +410,7 @@ int main(void)
         cmocka_unit_test(test_valid_capture),
         cmocka_unit_test(test_deterministic_formats),
         cmocka_unit_test(test_levels_and_follow),
+        cmocka_unit_test(test_follow_keeps_retries_and_split_sessions),
         cmocka_unit_test(test_mixed_traffic),
         cmocka_unit_test(test_bad_input),
     };
