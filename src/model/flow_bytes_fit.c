@@ -100,48 +100,44 @@ static bool gap_left(int64_t gap, uint64_t target_bytes)
     return (uint64_t)(gap < 0 ? -gap : gap) * GAP_LEFT_PER_TARGET > target_bytes;
 }
 
-/* What the free sizes could not carry goes to the last data segments of vocabulary
- * sizes, from the flow's end backwards, each taking as much of the gap as fits in
- * [1, room]. */
-static void fit_last_segments(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
-                              const ng_frame_estimate *e, uint64_t target_bytes)
+/* The data segments of exact (vocabulary) sizes that take a gap the free sizes left:
+ * the large ones (>= NG_BYTES_FIT_SEGMENT_MIN: bodies, anywhere in [1, room]) or the
+ * small ones (messages, within a factor max_factor of their drawn size). */
+typedef enum segment_kind { LARGE_SEGMENTS, SMALL_SEGMENTS } segment_kind;
+
+/* Whether segment size takes part, and the sizes it may take, [*lo, *hi]. */
+static bool segment_bounds(segment_kind kind, int64_t size, int64_t gap,
+                           const ng_frame_estimate *e, double max_factor, int64_t *lo,
+                           int64_t *hi)
 {
-    int64_t gap = (int64_t)target_bytes - (int64_t)ng_frame_estimate_bytes(e, p, n);
-    uint32_t moved = 0;
-    for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS;) {
-        if (!gap_left(gap, target_bytes))
-            break;
-        int64_t size = p[i].payload_len;
-        if (free_size[i] || size < NG_BYTES_FIT_SEGMENT_MIN || (gap > 0 && size >= e->room))
-            continue;
-        int64_t v = size + gap;
-        v = v < 1 ? 1 : v > (int64_t)e->room ? (int64_t)e->room : v;
-        gap -= v - size;
-        p[i].payload_len = (uint32_t)v;
-        moved++;
+    int64_t room = (int64_t)e->room;
+    if (kind == LARGE_SEGMENTS) {
+        *lo = 1, *hi = room;
+        return size >= NG_BYTES_FIT_SEGMENT_MIN && !(gap > 0 && size >= room);
     }
+    *lo = (int64_t)ceil((double)size / max_factor);
+    *hi = (int64_t)fmin((double)size * max_factor, (double)room);
+    return size > 0 && size < NG_BYTES_FIT_SEGMENT_MIN;
 }
 
-/* What is still left goes to the last data segments of small vocabulary sizes, each
- * within a factor max_factor of its drawn size: in a flow whose data is all exact sizes
- * (a DNS query and its response) these are the content, and the vocabulary's most
- * frequent response (122 bytes on the PcapPlusPlus example capture) was every
- * response's size: bytes per flow KS 0.21 there, 0.14 with these fitted (see the
- * header). */
-static void fit_small_segments(ng_packet_proposal *p, const uint8_t *free_size, uint32_t n,
-                               const ng_frame_estimate *e, uint64_t target_bytes,
-                               double max_factor)
+/* What is left goes to the flow's last NG_BYTES_FIT_SEGMENTS segments of the kind, from
+ * its end backwards, each taking as much of the gap as its bounds allow. Large segments
+ * first; small ones take what is still left: in a flow whose data is all exact sizes (a
+ * DNS query and its response) they are the content, and the vocabulary's most frequent
+ * response (122 bytes on the PcapPlusPlus example capture) was every response's size:
+ * bytes per flow KS 0.21 there, 0.14 with them fitted (see the header). */
+static void fit_segments(segment_kind kind, ng_packet_proposal *p, const uint8_t *free_size,
+                         uint32_t n, const ng_frame_estimate *e, uint64_t target_bytes,
+                         double max_factor)
 {
     int64_t gap = (int64_t)target_bytes - (int64_t)ng_frame_estimate_bytes(e, p, n);
     uint32_t moved = 0;
     for (uint32_t i = n; i-- > 0 && moved < NG_BYTES_FIT_SEGMENTS;) {
         if (!gap_left(gap, target_bytes))
             break;
-        int64_t size = p[i].payload_len;
-        if (free_size[i] || size == 0 || size >= NG_BYTES_FIT_SEGMENT_MIN)
+        int64_t size = p[i].payload_len, lo, hi;
+        if (free_size[i] || !segment_bounds(kind, size, gap, e, max_factor, &lo, &hi))
             continue;
-        int64_t lo = (int64_t)ceil((double)size / max_factor);
-        int64_t hi = (int64_t)fmin((double)size * max_factor, (double)e->room);
         int64_t v = size + gap;
         v = v < lo ? lo : v > hi ? hi : v;
         gap -= v - size;
@@ -171,6 +167,6 @@ void ng_flow_bytes_fit(ng_packet_proposal *p, const uint8_t *free_size, uint32_t
                        const ng_frame_estimate *e, uint64_t target_bytes, double max_factor)
 {
     fit_free_sizes(p, free_size, n, e, target_bytes, max_factor);
-    fit_last_segments(p, free_size, n, e, target_bytes);
-    fit_small_segments(p, free_size, n, e, target_bytes, max_factor);
+    fit_segments(LARGE_SEGMENTS, p, free_size, n, e, target_bytes, max_factor);
+    fit_segments(SMALL_SEGMENTS, p, free_size, n, e, target_bytes, max_factor);
 }

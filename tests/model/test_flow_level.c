@@ -696,30 +696,38 @@ static void check_plans_followed(const ng_flow_level *fl, const ng_dataset *ds)
  * that flow outweighed the rest and training kept the weights of epoch 2 (a flow level
  * that had learned nothing: generalisation 3-gram JSD 0.50); per flow, the best epoch
  * comes late and the validation loss ends well below the untrained one. */
+/* The flow level trained with the defaults on the first 5000 packets of a capture (the
+ * first half of a DARPA day); ds gets the packets. */
+static ng_flow_level *train_first_half(const char *path, ng_dataset *ds, ng_level_report *rep)
+{
+    ng_dataset_options opt = {0};
+    opt.extract.max_packets = 5000;
+    ng_error err;
+    assert_int_equal(ng_dataset_load(ds, &path, 1, &opt, &err), NG_OK);
+    uint16_t *clusters = clusters_of(ds);
+    ng_train_config cfg;
+    ng_train_config_default(&cfg);
+    ng_flow_level *fl;
+    assert_int_equal(ng_flow_level_train(ds, clusters, K, &cfg, &fl, rep, &err), NG_OK);
+    free(clusters);
+    return fl;
+}
+
 static void test_darpa_validation_per_flow(void **state)
 {
     (void)state;
     NG_REQUIRE_SHARED(path, "darpa99/week1-tuesday.pcap");
     if (reduced())
         skip();
-    ng_dataset_options opt = {0};
-    opt.extract.max_packets = 5000;
     ng_dataset ds;
-    ng_error err;
-    assert_int_equal(ng_dataset_load(&ds, &path, 1, &opt, &err), NG_OK);
-    uint16_t *clusters = clusters_of(&ds);
-    ng_train_config cfg;
-    ng_train_config_default(&cfg);
-    ng_flow_level *fl;
     ng_level_report rep;
-    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, &rep, &err), NG_OK);
+    ng_flow_level *fl = train_first_half(path, &ds, &rep);
     printf("  darpa99 tuesday, first 5000 packets: %zu flows; best epoch %zu of %zu, val loss "
            "%.4f -> %.4f\n", ds.n_flows, rep.best_epoch, rep.epochs, rep.initial_val_loss,
            rep.final_val_loss);
     assert_true(rep.best_epoch >= 20);
     assert_true(rep.final_val_loss < 0.6 * rep.initial_val_loss);
     ng_flow_level_free(fl);
-    free(clusters);
     ng_dataset_free(&ds);
 }
 
@@ -733,22 +741,14 @@ static void test_darpa_carried_stream_trains(void **state)
     NG_REQUIRE_SHARED(path, "darpa99/week1-wednesday.pcap");
     if (reduced())
         skip();
-    ng_dataset_options opt = {0};
-    opt.extract.max_packets = 5000;
     ng_dataset ds;
-    ng_error err;
-    assert_int_equal(ng_dataset_load(&ds, &path, 1, &opt, &err), NG_OK);
+    ng_flow_level *fl = train_first_half(path, &ds, NULL);
     size_t poll = ds.n_flows;
     for (size_t i = 0; i < ds.n_flows; i++)
         if (ds.flows[i].server_port == 161 &&
             (poll == ds.n_flows || ng_flow_packets(&ds.flows[i]) > ng_flow_packets(&ds.flows[poll])))
             poll = i;
     assert_true(poll < ds.n_flows && ng_flow_packets(&ds.flows[poll]) > 500);
-    uint16_t *clusters = clusters_of(&ds);
-    ng_train_config cfg;
-    ng_train_config_default(&cfg);
-    ng_flow_level *fl;
-    assert_int_equal(ng_flow_level_train(&ds, clusters, K, &cfg, &fl, NULL, &err), NG_OK);
     ng_flow_plan plan = plan_of(&ds.flows[poll], 0);
     ng_packet_proposal *p = malloc(plan.target_packets * sizeof *p);
     size_t n, responses = 0;
@@ -761,7 +761,6 @@ static void test_darpa_carried_stream_trains(void **state)
     assert_true(responses > 0.4 * (double)n && responses < 0.6 * (double)n);
     free(p);
     ng_flow_level_free(fl);
-    free(clusters);
     ng_dataset_free(&ds);
 }
 
