@@ -224,8 +224,9 @@ static void weigh_steps(ng_flow_batch *b, const ng_flow_corpus *c, const size_t 
  * over all flows, one long flow unlike the training ones outweighed the rest: the first
  * half of DARPA Tuesday stopped at epoch 2 (next-cluster loss rising from the start on
  * its 20 validation flows), with a flow level that had learned nothing. */
-static double evaluate(trainer *tr, const ng_flow_corpus *c)
+static double validation_loss(trainer *tr)
 {
+    const ng_flow_corpus *c = &tr->val;
     size_t B = tr->cfg->flow.batch, *idx = tr->eval_ids;
     double total = 0.0;
     for (size_t w = 0; w < c->n_windows; w += B) {
@@ -284,7 +285,7 @@ static ng_status train_epoch(trainer *tr, int epoch, double *train_loss, ng_erro
 static ng_status run_epochs(trainer *tr, ng_level_report *rep, ng_error *err)
 {
     double t0 = ng_now_seconds();
-    rep->initial_val_loss = evaluate(tr, &tr->val);
+    rep->initial_val_loss = validation_loss(tr);
     ng_status st = ng_check_loss(rep->initial_val_loss, "flow-level validation", 0, err);
     if (st)
         return st;
@@ -298,7 +299,7 @@ static ng_status run_epochs(trainer *tr, ng_level_report *rep, ng_error *err)
         st = train_epoch(tr, (int)e, &train_loss, err);
         if (st)
             return st;
-        val_loss = evaluate(tr, &tr->val);
+        val_loss = validation_loss(tr);
         st = ng_check_loss(val_loss, "flow-level validation", (int)e, err);
         if (st)
             return st;

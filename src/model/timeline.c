@@ -4,13 +4,14 @@
  * the start at their fractions of the window; the arrivals; and the retries of refused
  * arrivals (retries.h), pending as chains (a copy of the refused plan, the retries left)
  * that each draw their next start — an idle time after the planned end of the attempt
- * before — when one is emitted. Each arrival step draws the next (gap component, class) token from the arrivals n-gram given
- * the last `order` tokens, advances the clock by a gap from that component (divided
- * by rate_scale), and — unless the class is filtered out, in which case time still
- * advances — samples the flow's endpoints and protocol (endpoints.h), its shape and
- * start/end for that class and protocol (flow_shapes.h) and its TTLs (the hosts' own,
- * else the class's habits). Every plan, carried or not, then gets its Ethernet padding
- * per direction from the class's habits (fill_padding). */
+ * before — when one is emitted. Each arrival step draws the next (gap component,
+ * class) token from the arrivals n-gram given the last `order` tokens, advances the
+ * clock by a gap from that component (divided by rate_scale), and — unless the class is
+ * filtered out, in which case time still advances — samples the flow's endpoints and
+ * protocol (endpoints.h), its shape and start/end for that class and protocol
+ * (flow_shapes.h) and its TTLs (the hosts' own, else the class's habits). Every plan,
+ * carried or not, then gets its Ethernet padding per direction from the class's habits
+ * (fill_padding). */
 #include "model/aggregate_internal.h"
 
 #include <math.h>
