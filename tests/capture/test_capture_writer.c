@@ -20,6 +20,18 @@ typedef struct synth_packet {
     uint8_t data[1600];
 } synth_packet;
 
+/* The two files hold the same bytes. */
+static void assert_same_bytes(const char *a_path, const char *b_path)
+{
+    size_t a_len, b_len;
+    uint8_t *a = ng_test_read_file(a_path, &a_len);
+    uint8_t *b = ng_test_read_file(b_path, &b_len);
+    assert_int_equal(a_len, b_len);
+    assert_memory_equal(a, b, a_len);
+    free(a);
+    free(b);
+}
+
 static synth_packet *make_packets(void)
 {
     synth_packet *p = calloc(N_PACKETS, sizeof *p);
@@ -120,13 +132,7 @@ static void same_packets_same_bytes(void **state)
         assert_int_equal(ng_writer_write(w, pkt.ts_ns, data, pkt.caplen, pkt.wirelen, &err), NG_OK);
     assert_int_equal(ng_writer_close(w, &err), NG_OK);
     ng_reader_close(r);
-    size_t a_len, b_len;
-    uint8_t *a = ng_test_read_file(tiny, &a_len);
-    uint8_t *b = ng_test_read_file(copy, &b_len);
-    assert_int_equal(a_len, b_len);
-    assert_memory_equal(a, b, a_len);
-    free(a);
-    free(b);
+    assert_same_bytes(tiny, copy);
 }
 
 static void snaplen_clips_and_raw_becomes_101(void **state)
@@ -246,13 +252,7 @@ static void in_place_same_bytes(void **state)
             const char *b_path = ng_test_tmp("copied");
             write_in_place(a_path, formats[f], p, snaplens[s]);
             write_copied(b_path, formats[f], p, snaplens[s]);
-            size_t a_len, b_len;
-            uint8_t *a = ng_test_read_file(a_path, &a_len);
-            uint8_t *b = ng_test_read_file(b_path, &b_len);
-            assert_int_equal(a_len, b_len);
-            assert_memory_equal(a, b, a_len);
-            free(a);
-            free(b);
+            assert_same_bytes(a_path, b_path);
         }
     }
     free(p);
